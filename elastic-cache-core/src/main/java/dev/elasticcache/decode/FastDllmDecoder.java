@@ -1,0 +1,116 @@
+package dev.elasticcache.decode;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.model.Qkv;
+import dev.elasticcache.model.TensorOps;
+
+/**
+ * Fast-dLLM: confidence-threshold parallel decoding inside the current block (the top candidate always,
+ * every other one whose confidence reaches the threshold), with no cache, the prefix cache (prompt and
+ * finished blocks, refreshed at each block start) or the dual cache (everything but the current block,
+ * refreshed at each block start). Without a threshold it follows the linear transfer schedule.
+ */
+final class FastDllmDecoder implements Decoder {
+
+    /** Which keys and values are reused between the steps of a block. */
+    enum Cache { NONE, PREFIX, DUAL }
+
+    private final Cache cache;
+
+    FastDllmDecoder(Cache cache) {
+        this.cache = cache;
+    }
+
+    @Override
+    public DecodeResult decode(DecodeRun run) {
+        DecodingOptions o = run.options();
+        LladaModel model = run.model();
+        int layers = run.config().nLayers();
+        int n = run.length();
+        int blocks = o.genLength() / o.blockLength();
+        for (int b = 0; b < blocks; b++) {
+            int from = run.promptLength() + b * o.blockLength();
+            int to = from + o.blockLength();
+            int[] schedule = o.threshold() == null
+                    ? TransferSchedule.of(run.maskedIn(from, to).length, o.resolvedSteps() / blocks) : null;
+            NDArray[] keys = new NDArray[layers];
+            NDArray[] values = new NDArray[layers];
+            try (NDManager blockScope = model.manager().newSubManager()) {
+                for (int step = 0; run.maskedIn(from, to).length > 0; step++) {
+                    run.checkCancelled();
+                    int[] candidates = run.maskedIn(from, to);
+                    boolean refresh = cache == Cache.NONE || step == 0;
+                    int[] rows = refresh ? Forward.span(0, n) : cache == Cache.PREFIX ? Forward.span(from, n) : Forward.span(from, to);
+                    float[] logits;
+                    try (NDManager scope = blockScope.newSubManager()) {
+                        NDArray hidden = refresh
+                                ? Forward.fullHidden(model, scope, run.tokens(), (l, qkv) -> keep(blockScope, keys, values, l, qkv, from))
+                                : cachedHidden(model, scope, run.tokens(), rows, keys, values);
+                        logits = Forward.logitsAt(model, hidden, Forward.shift(candidates, rows[0]));
+                    }
+                    run.countForward((long) rows.length * layers, refresh ? layers : 0);
+                    Predictions pred = Predictions.of(logits, candidates.length, o.temperature(), run.random());
+                    int[] chosen = schedule == null
+                            ? aboveThreshold(pred.confidence(), o.threshold())
+                            : Ranking.topK(pred.confidence(), Math.min(schedule[Math.min(step, schedule.length - 1)], candidates.length));
+                    LladaDecoder.commitChosen(run, candidates, rows, refresh ? 0 : layers, pred, Ranking.ascending(chosen));
+                }
+            }
+        }
+        return run.finish();
+    }
+
+    /** Rank 0 always, then every candidate whose confidence reaches the threshold. */
+    static int[] aboveThreshold(double[] confidence, double threshold) {
+        int[] ranked = Ranking.topK(confidence, confidence.length);
+        int keep = 1;
+        while (keep < ranked.length && confidence[ranked[keep]] >= threshold) {
+            keep++;
+        }
+        return java.util.Arrays.copyOf(ranked, keep);
+    }
+
+    /** Keeps a block-start layer's K/V: all N rows (dual) or only the prefix before the block (prefix). */
+    private void keep(NDManager blockScope, NDArray[] keys, NDArray[] values, int layer, Qkv qkv, int blockStart) {
+        if (cache == Cache.NONE) {
+            return;
+        }
+        NDArray k = cache == Cache.PREFIX ? qkv.k().get(":, :{}, :", blockStart) : qkv.k();
+        NDArray v = cache == Cache.PREFIX ? qkv.v().get(":, :{}, :", blockStart) : qkv.v();
+        // Own compact copies, not views of this step's arrays (dual-cache rows are overwritten in place later).
+        keys[layer] = TensorOps.into(blockScope, k.duplicate());
+        values[layer] = TensorOps.into(blockScope, v.duplicate());
+    }
+
+    /** Forward of {@code rows} only, attending over cached keys/values for the rest of the sequence. */
+    private NDArray cachedHidden(LladaModel model, NDManager scope, int[] tokens, int[] rows, NDArray[] keys,
+            NDArray[] values) {
+        int[] ids = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            ids[i] = tokens[rows[i]];
+        }
+        NDList tables = model.ropeTables(TensorOps.indices(scope, rows));
+        NDArray h = model.embed(TensorOps.indices(scope, ids));
+        NDIndex fresh = new NDIndex(":, {}:{}, :", rows[0], rows[0] + rows.length);
+        for (int l = 0; l < model.config().nLayers(); l++) {
+            Qkv qkv = model.project(l, h, tables);
+            NDArray k;
+            NDArray v;
+            if (cache == Cache.PREFIX) {
+                k = TensorOps.into(scope, keys[l].concat(qkv.k(), 1));
+                v = TensorOps.into(scope, values[l].concat(qkv.v(), 1));
+            } else {
+                keys[l].set(fresh, qkv.k());
+                values[l].set(fresh, qkv.v());
+                k = keys[l];
+                v = values[l];
+            }
+            h = model.completeBlock(l, h, model.attend(qkv.q(), k, v).context());
+        }
+        return h;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.elasticcache.decode;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The vanilla LLaDA sampler: semi-autoregressive blocks, the linear transfer schedule, a full cache-free
+ * forward at every step, and low-confidence (or random) remasking with optional Gumbel sampling.
+ */
+final class LladaDecoder implements Decoder {
+
+    @Override
+    public DecodeResult decode(DecodeRun run) {
+        DecodingOptions o = run.options();
+        int p = run.promptLength();
+        int blocks = o.genLength() / o.blockLength();
+        int stepsPerBlock = o.resolvedSteps() / blocks;
+        int layers = run.config().nLayers();
+        int[] allRows = Forward.span(0, run.length());
+        for (int b = 0; b < blocks; b++) {
+            int from = p + b * o.blockLength();
+            int to = from + o.blockLength();
+            int[] schedule = TransferSchedule.of(run.maskedIn(from, to).length, stepsPerBlock);
+            for (int step = 0; step < stepsPerBlock; step++) {
+                run.checkCancelled();
+                int[] candidates = run.maskedIn(from, to);
+                if (candidates.length == 0) {
+                    break;
+                }
+                float[] logits;
+                try (NDManager scope = run.model().manager().newSubManager()) {
+                    logits = Forward.logitsAt(run.model(),
+                            Forward.fullHidden(run.model(), scope, run.tokens(), Forward.LayerSink.NONE), candidates);
+                }
+                run.countForward((long) run.length() * layers, layers);
+                int k = Math.min(schedule[step], candidates.length);
+                Predictions pred = Predictions.of(logits, candidates.length, o.temperature(), run.random());
+                double[] score = o.remasking() == Remasking.RANDOM ? randomScores(run, candidates.length) : pred.confidence();
+                int[] chosen = Ranking.ascending(Ranking.topK(score, k));
+                commitChosen(run, candidates, allRows, 0, pred, chosen);
+            }
+        }
+        return run.finish();
+    }
+
+    private static double[] randomScores(DecodeRun run, int n) {
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = run.random().nextDouble();
+        }
+        return scores;
+    }
+
+    /** Commits the chosen candidate indices (ascending) with their predicted tokens. */
+    static void commitChosen(DecodeRun run, int[] candidates, int[] queryRows, int startReset, Predictions pred,
+            int[] chosen) {
+        int[] positions = new int[chosen.length];
+        int[] tokens = new int[chosen.length];
+        for (int i = 0; i < chosen.length; i++) {
+            positions[i] = candidates[chosen[i]];
+            tokens[i] = pred.tokens()[chosen[i]];
+        }
+        run.commit(candidates, queryRows, startReset, new int[0], positions, tokens);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.elasticcache.decode;
+
+import java.util.Random;
+
+/**
+ * Per-row token choice and confidence from logits, in float64 as the reference decoders compute them.
+ * Greedy choice takes the lowest token id on ties; with a temperature the token is Gumbel-max sampled and
+ * the confidence is still the softmax probability of the chosen token under the unperturbed logits.
+ *
+ * @param tokens chosen token per row
+ * @param confidence softmax probability of the chosen token per row
+ */
+public record Predictions(int[] tokens, double[] confidence) {
+
+    /**
+     * @param logits row-major [rows, vocab]
+     * @param rows number of rows
+     * @param temperature 0 for greedy, else the Gumbel temperature
+     * @param random source of the Gumbel noise (unused when greedy)
+     */
+    public static Predictions of(float[] logits, int rows, double temperature, Random random) {
+        int vocab = logits.length / rows;
+        int[] tokens = new int[rows];
+        double[] confidence = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            int base = r * vocab;
+            double max = Double.NEGATIVE_INFINITY;
+            int best = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocab; v++) {
+                double l = logits[base + v];
+                if (l > max) {
+                    max = l;
+                }
+                // Gumbel-max in log space: argmax(l - T log(-log u)) equals the reference's
+                // argmax(exp(l) / (-log u)^T) without overflowing exp.
+                double score = temperature == 0 ? l : l - temperature * Math.log(-Math.log(uniform(random)));
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = v;
+                }
+            }
+            double sum = 0;
+            for (int v = 0; v < vocab; v++) {
+                sum += Math.exp(logits[base + v] - max);
+            }
+            tokens[r] = best;
+            confidence[r] = Math.exp(logits[base + best] - max) / sum;
+        }
+        return new Predictions(tokens, confidence);
+    }
+
+    private static double uniform(Random random) {
+        double u;
+        do {
+            u = random.nextDouble();
+        } while (u == 0.0);
+        return u;
+    }
+}

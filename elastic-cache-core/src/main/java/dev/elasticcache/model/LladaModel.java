@@ -1,0 +1,241 @@
+package dev.elasticcache.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import dev.elasticcache.DjlDefaults;
+import dev.elasticcache.checkpoint.CheckpointReader;
+import dev.elasticcache.checkpoint.LladaCheckpoint;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * The LLaDA transformer (Llama-style blocks with bidirectional attention and no mask) on DJL's PyTorch
+ * engine.
+ *
+ * <p>The forward is exposed as building blocks so that a decoder can run any subset of query rows at their
+ * absolute positions and decide per layer which keys and values come from a cache: {@link #embed},
+ * {@link #project}, {@link #attend}, {@link #completeBlock}, {@link #logits}. {@link #forward} chains them
+ * over a whole sequence and is the cache-free reference.
+ *
+ * <p>Every intermediate result is owned by the manager of the caller's input arrays, so a decoder frees a
+ * step's native memory by closing one scope.
+ */
+public final class LladaModel implements AutoCloseable {
+    private final LladaConfig config;
+    private final LladaWeights weights;
+    private final RotaryEmbedding rope;
+    private final NDManager manager;
+    private final float scale;
+
+    /**
+     * Wraps weights that already live in {@code manager}; closing the model closes that manager.
+     */
+    public LladaModel(LladaConfig config, LladaWeights weights, NDManager manager) {
+        this.config = config;
+        this.weights = weights;
+        this.manager = manager;
+        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta(), config.maxSequenceLength());
+        this.scale = (float) (1.0 / Math.sqrt(config.headDim()));
+    }
+
+    /** Loads a LLaDA checkpoint folder onto the CPU. */
+    public static LladaModel load(Path folder) {
+        return load(folder, Device.cpu());
+    }
+
+    /** Loads a LLaDA checkpoint folder onto {@code device}; nothing stays allocated if loading fails. */
+    public static LladaModel load(Path folder, Device device) {
+        DjlDefaults.apply();
+        try (LladaCheckpoint checkpoint = LladaCheckpoint.open(folder)) {
+            NDManager manager = NDManager.newBaseManager(device);
+            try {
+                LladaConfig config = checkpoint.config();
+                LladaWeights weights = loadWeights(checkpoint.reader(), config, manager);
+                return new LladaModel(config, weights, manager);
+            } catch (RuntimeException | Error e) {
+                manager.close();
+                throw e;
+            }
+        }
+    }
+
+    private static LladaWeights loadWeights(CheckpointReader reader, LladaConfig config, NDManager manager) {
+        // Tensors are widened to fp32 in Java and staged as blob-backed arrays; each is copied into native
+        // memory owned by the model, then the staging scope releases the blobs so their buffers can be collected.
+        try (NDManager staging = manager.newSubManager()) {
+            LladaWeights staged = LladaWeights.assemble(config, name -> staging.create(
+                    reader.readAsF32Direct(name).order(ByteOrder.nativeOrder()), new Shape(reader.info(name).shape()),
+                    DataType.FLOAT32));
+            LayerWeights[] layers = new LayerWeights[staged.layers().length];
+            for (int i = 0; i < layers.length; i++) {
+                LayerWeights l = staged.layers()[i];
+                layers[i] = new LayerWeights(own(l.attnNorm(), manager), ownT(l.qkvT(), manager),
+                        ownT(l.attnOutT(), manager), own(l.ffNorm(), manager), ownT(l.gateUpT(), manager),
+                        ownT(l.downT(), manager));
+            }
+            NDArray embedding = own(staged.embedding(), manager);
+            // Tied weights: the head is a transposed view of the embedding, not a second copy.
+            NDArray headT = config.weightTying() ? embedding.transpose() : ownT(staged.headT(), manager);
+            return new LladaWeights(embedding, layers, own(staged.finalNorm(), manager), headT);
+        }
+    }
+
+    /** A contiguous native copy in {@code target}. */
+    private static NDArray own(NDArray a, NDManager target) {
+        NDArray copy = a.duplicate();
+        copy.attach(target);
+        return copy;
+    }
+
+    /** Stores a transposed weight [in, out] as the transpose view of a contiguous [out, in] copy (GEMM-friendly). */
+    private static NDArray ownT(NDArray transposedView, NDManager target) {
+        NDArray contiguous = transposedView.transpose().duplicate();
+        contiguous.attach(target);
+        NDArray view = contiguous.transpose();
+        view.attach(target);
+        return view;
+    }
+
+    public LladaConfig config() {
+        return config;
+    }
+
+    public LladaWeights weights() {
+        return weights;
+    }
+
+    /** The manager that owns the weights; decoders open their scopes under it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** Token embeddings [T, d] of int64 ids [T]; owned by the ids' manager. */
+    public NDArray embed(NDArray ids) {
+        return weights.embedding().get(ids.getManager(), new NDIndex("{}", ids));
+    }
+
+    /** RMSNorm over the last axis in fp32: {@code x / sqrt(mean(x^2) + eps) * w}. */
+    public NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.div(variance.add(config.rmsNormEps()).sqrt()).mul(weight);
+    }
+
+    /** RoPE tables for the given int64 absolute positions [T]. */
+    public NDList ropeTables(NDArray positions) {
+        return rope.tables(positions);
+    }
+
+    /**
+     * Attention-normalises a block of layer inputs and projects them to post-RoPE q, k and v.
+     *
+     * @param layer block index
+     * @param h layer inputs (residual stream) [T, d]
+     * @param ropeTables {@link #ropeTables} of the rows' absolute positions
+     */
+    public Qkv project(int layer, NDArray h, NDList ropeTables) {
+        LayerWeights w = weights.layers()[layer];
+        long rows = h.getShape().get(0);
+        int hd = config.headDim();
+        int qWidth = config.nHeads() * hd;
+        int kvWidth = config.nKvHeads() * hd;
+        NDArray qkv = rmsNorm(h, w.attnNorm()).matMul(w.qkvT());
+        NDList parts = qkv.split(new long[] {qWidth, qWidth + kvWidth}, 1);
+        NDArray q = heads(parts.get(0), rows, config.nHeads());
+        NDArray k = heads(parts.get(1), rows, config.nKvHeads());
+        NDArray v = heads(parts.get(2), rows, config.nKvHeads());
+        return new Qkv(rope.apply(q, ropeTables), rope.apply(k, ropeTables), v);
+    }
+
+    private NDArray heads(NDArray flat, long rows, int heads) {
+        return flat.reshape(rows, heads, config.headDim()).transpose(1, 0, 2);
+    }
+
+    /**
+     * Bidirectional attention of query heads over a full key/value set, with no mask. Results belong to the
+     * manager of {@code q}.
+     *
+     * @param q [H, T, hd]
+     * @param k [Hkv, N, hd]
+     * @param v [Hkv, N, hd]
+     * @return the context [T, H hd] and the probabilities [H, T, N]
+     */
+    public AttentionOutput attend(NDArray q, NDArray k, NDArray v) {
+        NDArray probs = scores(q, k).softmax(2);
+        NDArray context = probs.matMul(expandKv(v, q.getManager()));
+        long rows = q.getShape().get(1);
+        return new AttentionOutput(context.transpose(1, 0, 2).reshape(rows, (long) config.nHeads() * config.headDim()), probs);
+    }
+
+    /** Attention probabilities only [H, T, N], e.g. of tracked tokens against a previous cache state. */
+    public NDArray attentionProbs(NDArray q, NDArray k) {
+        return scores(q, k).softmax(2);
+    }
+
+    private NDArray scores(NDArray q, NDArray k) {
+        // Multiply by 1/sqrt(hd) after the matmul, as the reference kernel does.
+        NDManager scope = q.getManager();
+        return q.matMul(TensorOps.into(scope, expandKv(k, scope).transpose(0, 2, 1))).mul(scale);
+    }
+
+    /** Repeats each KV head for its group of query heads (GQA); identity for plain multi-head attention. */
+    private NDArray expandKv(NDArray kv, NDManager scope) {
+        int group = config.nHeads() / config.nKvHeads();
+        // Cached K/V live in a longer-lived scope: results derived from them belong to the caller's scope.
+        return group == 1 ? kv : TensorOps.into(scope, kv.repeat(0, group));
+    }
+
+    /**
+     * The rest of a block after attention: residual add of attn_out, then the SwiGLU MLP with its residual.
+     *
+     * @param layer block index
+     * @param h the block's input rows [T, d]
+     * @param context the attention context of the same rows [T, H hd]
+     * @return the block's output rows [T, d]
+     */
+    public NDArray completeBlock(int layer, NDArray h, NDArray context) {
+        LayerWeights w = weights.layers()[layer];
+        NDArray x = h.add(context.matMul(w.attnOutT()));
+        NDList gateUp = rmsNorm(x, w.ffNorm()).matMul(w.gateUpT()).split(2, 1);
+        NDArray gate = gateUp.get(0);
+        NDArray hidden = Activation.sigmoid(gate).mul(gate).mul(gateUp.get(1));
+        return x.add(hidden.matMul(w.downT()));
+    }
+
+    /** Output logits [T, embeddingSize] of final-layer rows [T, d]. */
+    public NDArray logits(NDArray h) {
+        return rmsNorm(h, weights.finalNorm()).matMul(weights.headT());
+    }
+
+    /**
+     * Cache-free reference forward of a whole sequence at positions 0..N-1.
+     *
+     * @param ids int64 token ids [N]
+     * @return logits [N, embeddingSize], owned by the ids' manager
+     */
+    public NDArray forward(NDArray ids) {
+        NDManager scope = ids.getManager();
+        int n = Math.toIntExact(ids.getShape().get(0));
+        NDList tables = ropeTables(TensorOps.range(scope, n));
+        NDArray h = embed(ids);
+        for (int l = 0; l < config.nLayers(); l++) {
+            Qkv qkv = project(l, h, tables);
+            h = completeBlock(l, h, attend(qkv.q(), qkv.k(), qkv.v()).context());
+        }
+        return logits(h);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

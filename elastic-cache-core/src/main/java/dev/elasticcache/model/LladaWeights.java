@@ -1,0 +1,52 @@
+package dev.elasticcache.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import java.util.function.Function;
+
+/**
+ * All parameters of a LLaDA model in the hot-path layout (see {@link LayerWeights}).
+ *
+ * @param embedding token embedding table wte [embeddingSize, d]
+ * @param layers the transformer blocks
+ * @param finalNorm ln_f weight [d]
+ * @param headT output head, transposed [d, embeddingSize] (wte transposed when the config ties weights)
+ */
+public record LladaWeights(NDArray embedding, LayerWeights[] layers, NDArray finalNorm, NDArray headT) {
+
+    /**
+     * Assembles the fused layout from tensors named as in a LLaDA checkpoint, each [out, in] as PyTorch's
+     * Linear stores it. Works for loaded arrays and for trainable ones alike: fusing is differentiable.
+     *
+     * @param config the model configuration
+     * @param tensor returns the array stored under a checkpoint tensor name
+     */
+    public static LladaWeights assemble(LladaConfig config, Function<String, NDArray> tensor) {
+        LayerWeights[] layers = new LayerWeights[config.nLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = LladaTensorLayout.blockPrefix(l);
+            NDArray qkv = TensorOps.concatRows(
+                    tensor.apply(p + "q_proj.weight"), tensor.apply(p + "k_proj.weight"), tensor.apply(p + "v_proj.weight"));
+            NDArray gateUp = TensorOps.concatRows(tensor.apply(p + "ff_proj.weight"), tensor.apply(p + "up_proj.weight"));
+            layers[l] = new LayerWeights(
+                    tensor.apply(p + "attn_norm.weight"),
+                    qkv.transpose(),
+                    tensor.apply(p + "attn_out.weight").transpose(),
+                    tensor.apply(p + "ff_norm.weight"),
+                    gateUp.transpose(),
+                    tensor.apply(p + "ff_out.weight").transpose());
+        }
+        NDArray embedding = tensor.apply(LladaTensorLayout.EMBEDDING);
+        NDArray head = config.weightTying() ? embedding : tensor.apply(LladaTensorLayout.HEAD);
+        return new LladaWeights(embedding, layers, tensor.apply(LladaTensorLayout.FINAL_NORM), head.transpose());
+    }
+
+    /** Every array of this model, for freeing or moving. */
+    public NDList arrays() {
+        NDList all = new NDList(embedding, finalNorm, headT);
+        for (LayerWeights l : layers) {
+            all.addAll(new NDList(l.attnNorm(), l.qkvT(), l.attnOutT(), l.ffNorm(), l.gateUpT(), l.downT()));
+        }
+        return all;
+    }
+}
