@@ -11,6 +11,7 @@ import ai.djl.nn.Activation;
 import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.LladaCheckpoint;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 
@@ -69,9 +70,7 @@ public final class LladaModel implements AutoCloseable {
         // Tensors are widened to fp32 in Java and staged as blob-backed arrays; each is copied into native
         // memory owned by the model, then the staging scope releases the blobs so their buffers can be collected.
         try (NDManager staging = manager.newSubManager()) {
-            LladaWeights staged = LladaWeights.assemble(config, name -> staging.create(
-                    reader.readAsF32Direct(name).order(ByteOrder.nativeOrder()), new Shape(reader.info(name).shape()),
-                    DataType.FLOAT32));
+            LladaWeights staged = LladaWeights.assemble(config, name -> stage(reader, name, staging), staging);
             LayerWeights[] layers = new LayerWeights[staged.layers().length];
             for (int i = 0; i < layers.length; i++) {
                 LayerWeights l = staged.layers()[i];
@@ -84,6 +83,33 @@ public final class LladaModel implements AutoCloseable {
             NDArray headT = config.weightTying() ? embedding.transpose() : ownT(staged.headT(), manager);
             return new LladaWeights(embedding, layers, own(staged.finalNorm(), manager), headT);
         }
+    }
+
+    /** Max elements staged per buffer: a Java buffer cannot exceed 2 GiB (LLaDA-8B's wte is 2.07 GB in fp32). */
+    private static final int STAGE_CHUNK_ELEMENTS = 1 << 28;
+
+    /** Stages one tensor as fp32, in row slices when it is too large for one buffer. */
+    private static NDArray stage(CheckpointReader reader, String name, NDManager staging) {
+        long[] shape = reader.info(name).shape();
+        long total = 1;
+        for (long s : shape) {
+            total *= s;
+        }
+        if (total <= STAGE_CHUNK_ELEMENTS) {
+            return staging.create(reader.readAsF32Direct(name).order(ByteOrder.nativeOrder()), new Shape(shape),
+                    DataType.FLOAT32);
+        }
+        long cols = total / shape[0];
+        long rowsPerChunk = Math.max(1, STAGE_CHUNK_ELEMENTS / cols);
+        NDList slices = new NDList();
+        for (long row = 0; row < shape[0]; row += rowsPerChunk) {
+            long rows = Math.min(rowsPerChunk, shape[0] - row);
+            ByteBuffer slice = reader.readAsF32Direct(name, row * cols, Math.toIntExact(rows * cols));
+            slices.add(staging.create(slice.order(ByteOrder.nativeOrder()), new Shape(rows, cols), DataType.FLOAT32));
+        }
+        NDArray whole = ai.djl.ndarray.NDArrays.concat(slices, 0).reshape(new Shape(shape));
+        slices.close();
+        return whole;
     }
 
     /** A contiguous native copy in {@code target}. */

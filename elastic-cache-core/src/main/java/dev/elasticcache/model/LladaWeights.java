@@ -2,6 +2,7 @@ package dev.elasticcache.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import java.util.function.Function;
 
 /**
@@ -20,25 +21,28 @@ public record LladaWeights(NDArray embedding, LayerWeights[] layers, NDArray fin
      *
      * @param config the model configuration
      * @param tensor returns the array stored under a checkpoint tensor name
+     * @param scope owns the fused arrays and transposed views this creates
      */
-    public static LladaWeights assemble(LladaConfig config, Function<String, NDArray> tensor) {
+    public static LladaWeights assemble(LladaConfig config, Function<String, NDArray> tensor, NDManager scope) {
         LayerWeights[] layers = new LayerWeights[config.nLayers()];
         for (int l = 0; l < layers.length; l++) {
             String p = LladaTensorLayout.blockPrefix(l);
-            NDArray qkv = TensorOps.concatRows(
-                    tensor.apply(p + "q_proj.weight"), tensor.apply(p + "k_proj.weight"), tensor.apply(p + "v_proj.weight"));
-            NDArray gateUp = TensorOps.concatRows(tensor.apply(p + "ff_proj.weight"), tensor.apply(p + "up_proj.weight"));
+            NDArray qkv = TensorOps.into(scope, TensorOps.concatRows(
+                    tensor.apply(p + "q_proj.weight"), tensor.apply(p + "k_proj.weight"), tensor.apply(p + "v_proj.weight")));
+            NDArray gateUp = TensorOps.into(scope,
+                    TensorOps.concatRows(tensor.apply(p + "ff_proj.weight"), tensor.apply(p + "up_proj.weight")));
             layers[l] = new LayerWeights(
                     tensor.apply(p + "attn_norm.weight"),
-                    qkv.transpose(),
-                    tensor.apply(p + "attn_out.weight").transpose(),
+                    TensorOps.into(scope, qkv.transpose()),
+                    TensorOps.into(scope, tensor.apply(p + "attn_out.weight").transpose()),
                     tensor.apply(p + "ff_norm.weight"),
-                    gateUp.transpose(),
-                    tensor.apply(p + "ff_out.weight").transpose());
+                    TensorOps.into(scope, gateUp.transpose()),
+                    TensorOps.into(scope, tensor.apply(p + "ff_out.weight").transpose()));
         }
         NDArray embedding = tensor.apply(LladaTensorLayout.EMBEDDING);
         NDArray head = config.weightTying() ? embedding : tensor.apply(LladaTensorLayout.HEAD);
-        return new LladaWeights(embedding, layers, tensor.apply(LladaTensorLayout.FINAL_NORM), head.transpose());
+        return new LladaWeights(embedding, layers, tensor.apply(LladaTensorLayout.FINAL_NORM),
+                TensorOps.into(scope, head.transpose()));
     }
 
     /** Every array of this model, for freeing or moving. */

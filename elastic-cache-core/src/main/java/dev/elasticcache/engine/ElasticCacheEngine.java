@@ -1,0 +1,366 @@
+package dev.elasticcache.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.elasticcache.DjlDefaults;
+import dev.elasticcache.checkpoint.CheckpointException;
+import dev.elasticcache.decode.DecodeCancelledException;
+import dev.elasticcache.decode.DecodeResult;
+import dev.elasticcache.decode.DecodeRun;
+import dev.elasticcache.decode.Decoder;
+import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.model.LladaTensorLayout;
+import dev.elasticcache.tokenizer.LladaTokenizer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The public facade: one loaded LLaDA model and its tokenizer, decoding one request at a time on its own
+ * thread while up to {@code queueCapacity} requests wait. A full queue refuses at once with
+ * {@link EngineOverloadedException}; every request has a deadline; cancelled, timed-out and failed requests
+ * free their native memory before the next one starts. Thread-safe; close it to free the weights.
+ */
+public final class ElasticCacheEngine implements AutoCloseable {
+    private final LladaModel model;
+    private final LladaTokenizer tokenizer;
+    private final EngineConfig config;
+    private final ModelInfo info;
+    private final ThreadPoolExecutor worker;
+    private final Set<GenerationHandle> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong lastWallNanos = new AtomicLong(1_000_000_000L);
+    private volatile boolean closed;
+
+    private ElasticCacheEngine(LladaModel model, LladaTokenizer tokenizer, EngineConfig config, ModelInfo info) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.config = config;
+        this.info = info;
+        BlockingQueue<Runnable> queue = config.queueCapacity() == 0
+                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queueCapacity());
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue, r -> {
+            Thread t = new Thread(r, "elastic-cache-decoder-" + info.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Loads the model and tokenizer named by {@code config}. On any failure nothing stays allocated and the
+     * exception names the file at fault.
+     */
+    public static ElasticCacheEngine load(EngineConfig config) {
+        DjlDefaults.apply();
+        long start = System.nanoTime();
+        Path folder = config.modelDir() != null ? config.modelDir() : EmbeddedModel.folder();
+        Device device = resolveDevice(config.device());
+        LladaTokenizer tokenizer = LladaTokenizer.open(folder);
+        LladaModel model = null;
+        try {
+            model = LladaModel.load(folder, device);
+            checkTokenizerMatchesModel(folder, tokenizer, model);
+            String name = config.modelDir() == null ? EmbeddedModel.NAME : String.valueOf(folder.getFileName());
+            ModelInfo info = new ModelInfo(name, folder, model.config(),
+                    LladaTensorLayout.parameterCount(model.config()), device.toString(),
+                    Duration.ofNanos(System.nanoTime() - start));
+            return new ElasticCacheEngine(model, tokenizer, config, info);
+        } catch (RuntimeException | Error e) {
+            if (model != null) {
+                model.close();
+            }
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static void checkTokenizerMatchesModel(Path folder, LladaTokenizer tokenizer, LladaModel model) {
+        int mask = model.config().maskTokenId();
+        if (tokenizer.maskTokenId() != mask) {
+            throw new CheckpointException(folder.resolve("config.json") + ": mask_token_id " + mask
+                    + " disagrees with tokenizer.json, where <|mdm_mask|> is " + tokenizer.maskTokenId()
+                    + "; use the tokenizer that belongs to this checkpoint");
+        }
+        if (tokenizer.vocabSize() > model.config().embeddingSize()) {
+            throw new CheckpointException(folder.resolve("tokenizer.json") + ": the tokenizer has " + tokenizer.vocabSize()
+                    + " tokens but the model's embedding has only " + model.config().embeddingSize() + " rows");
+        }
+    }
+
+    private static Device resolveDevice(String device) {
+        int gpus = device.equals("cpu") ? 0 : Engine.getEngine("PyTorch").getGpuCount();
+        if (device.equals("gpu") && gpus == 0) {
+            throw new IllegalStateException("device 'gpu' was requested but DJL's PyTorch engine sees no CUDA device;"
+                    + " install a CUDA build of libtorch 2.7.1 and set PYTORCH_LIBRARY_PATH (see README, GPU), or use cpu");
+        }
+        return gpus > 0 ? Device.gpu() : Device.cpu();
+    }
+
+    /** Generates and waits for the answer (subject to the request's timeout). */
+    public GenerationResult generate(GenerationRequest request) {
+        return await(submit(request, null), timeoutOf(request));
+    }
+
+    /** Generates, streaming text and steps to {@code listener}, and waits for the answer. */
+    public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
+        return await(submit(request, listener), timeoutOf(request));
+    }
+
+    /**
+     * Queues a generation and returns at once.
+     *
+     * @throws IllegalArgumentException when the request is invalid (message names the fix)
+     * @throws EngineOverloadedException when the queue is full
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public GenerationHandle submit(GenerationRequest request, GenerationListener listener) {
+        ensureOpen();
+        PreparedRequest prepared = prepare(request);
+        GenerationHandle handle = new GenerationHandle();
+        long deadline = System.nanoTime() + timeoutOf(request).toNanos();
+        GenerationListener sink = listener == null ? new GenerationListener() {} : listener;
+        inFlight.add(handle);
+        try {
+            worker.execute(() -> run(prepared, handle, sink, deadline, timeoutOf(request)));
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(handle);
+            if (closed) {
+                throw new IllegalStateException("the elastic-cache engine is closed", e);
+            }
+            throw new EngineOverloadedException(config.queueCapacity(), retryAfter());
+        }
+        return handle;
+    }
+
+    private void run(PreparedRequest request, GenerationHandle handle, GenerationListener listener, long deadline,
+            Duration timeout) {
+        try {
+            if (handle.isCancelled() || closed) {
+                throw closed ? new IllegalStateException("the elastic-cache engine is closed") : new CancellationException("cancelled before start");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new GenerationTimeoutException(timeout);
+            }
+            GenerationResult result = decode(request, handle, listener, deadline, timeout);
+            lastWallNanos.set(result.stats().wallNanos());
+            handle.future().complete(result);
+            listener.onComplete(result);
+        } catch (Throwable e) {
+            handle.future().completeExceptionally(e);
+            listener.onError(e);
+        } finally {
+            inFlight.remove(handle);
+        }
+    }
+
+    private GenerationResult decode(PreparedRequest request, GenerationHandle handle, GenerationListener listener,
+            long deadline, Duration timeout) {
+        int[] terminators = {model.config().eosTokenId(), tokenizer.eotTokenId()};
+        AnswerText answer = new AnswerText(tokenizer, request.promptIds().length, model.config().maskTokenId(),
+                terminators, request.stopSequences());
+        DecodeRun run = new DecodeRun(model, request.promptIds(), request.options(), (step, sequence) -> {
+            listener.onStep(step);
+            String delta = answer.advance(sequence, false);
+            if (!delta.isEmpty()) {
+                listener.onText(delta);
+            }
+        }, () -> handle.isCancelled() || answer.stopped() || System.nanoTime() > deadline || closed, request.trace())
+                .withTerminators(tokenizer.eotTokenId());
+        DecodeResult result;
+        try {
+            result = Decoder.of(request.options().strategy()).decode(run);
+        } catch (DecodeCancelledException e) {
+            if (!answer.stopped()) {
+                throw System.nanoTime() > deadline ? new GenerationTimeoutException(timeout) : e;
+            }
+            result = run.finish();
+        }
+        String delta = answer.advance(result.sequence(), true);
+        if (!delta.isEmpty()) {
+            listener.onText(delta);
+        }
+        FinishReason reason = answer.stopped() ? FinishReason.STOP_SEQUENCE
+                : result.stats().answerTokens() < request.options().genLength() ? FinishReason.STOP : FinishReason.LENGTH;
+        int generated = answer.stopped() ? tokenizer.encode(answer.text()).length : result.stats().answerTokens();
+        return new GenerationResult(answer.text(), reason, new Usage(request.promptIds().length, generated),
+                result.stats(), request.promptIds(), result.sequence(), result.trace());
+    }
+
+    /** Validates a request and resolves its prompt ids and options (on the caller's thread). */
+    private PreparedRequest prepare(GenerationRequest request) {
+        if (request == null) {
+            throw new IllegalArgumentException("request must not be null");
+        }
+        DecodingOptions options = (request.options() == null ? config.defaultOptions() : request.options()).validate();
+        for (String stop : request.stopSequences()) {
+            if (stop == null || stop.isEmpty()) {
+                throw new IllegalArgumentException("stop sequences must not be empty strings; remove the empty entry");
+            }
+        }
+        int forms = (request.messages() != null ? 1 : 0) + (request.text() != null ? 1 : 0)
+                + (request.promptIds() != null ? 1 : 0);
+        if (forms != 1) {
+            throw new IllegalArgumentException("set exactly one of messages, text or promptIds (got " + forms + ")");
+        }
+        int[] ids;
+        if (request.promptIds() != null) {
+            ids = request.promptIds().clone();
+            for (int id : ids) {
+                if (id < 0 || id >= model.config().embeddingSize()) {
+                    throw new IllegalArgumentException("prompt token id " + id + " is outside the vocabulary [0, "
+                            + model.config().embeddingSize() + ")");
+                }
+            }
+        } else if (request.text() != null) {
+            ids = tokenizer.encode(requireText(request.text(), "prompt text"));
+        } else {
+            if (request.messages().isEmpty()) {
+                throw new IllegalArgumentException("messages must not be empty; add at least one user message");
+            }
+            boolean anyContent = false;
+            for (var m : request.messages()) {
+                requireUtf8(m.content(), "message content");
+                anyContent |= !m.content().isBlank();
+            }
+            if (!anyContent) {
+                throw new IllegalArgumentException("the prompt is blank; send a non-empty message");
+            }
+            ids = tokenizer.encodeChat(request.messages());
+        }
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty; send a non-empty prompt");
+        }
+        for (int id : ids) {
+            if (id == model.config().maskTokenId()) {
+                throw new IllegalArgumentException("the prompt contains the mask token <|mdm_mask|>; remove it from the input");
+            }
+        }
+        int max = model.config().maxSequenceLength();
+        if (ids.length + options.genLength() > max) {
+            throw new IllegalArgumentException("prompt too long: " + ids.length + " prompt tokens + genLength "
+                    + options.genLength() + " = " + (ids.length + options.genLength())
+                    + " exceeds the model's max sequence length " + max + "; shorten the prompt or lower genLength");
+        }
+        return new PreparedRequest(ids, options, request.stopSequences(), request.trace());
+    }
+
+    private static String requireText(String text, String what) {
+        requireUtf8(text, what);
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("the " + what + " is blank; send a non-empty prompt");
+        }
+        return text;
+    }
+
+    private static void requireUtf8(String text, String what) {
+        if (text == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(text)) {
+            throw new IllegalArgumentException("the " + what + " is not valid Unicode (unpaired surrogate);"
+                    + " send UTF-8 text");
+        }
+    }
+
+    private Duration timeoutOf(GenerationRequest request) {
+        Duration t = request == null || request.timeout() == null ? config.requestTimeout() : request.timeout();
+        if (t.isNegative() || t.isZero()) {
+            throw new IllegalArgumentException("timeout must be > 0, got " + t);
+        }
+        return t;
+    }
+
+    private GenerationResult await(GenerationHandle handle, Duration timeout) {
+        try {
+            // The worker enforces the deadline; the margin covers a step in flight when it passes.
+            return handle.result().get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            handle.cancel();
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for the generation");
+        } catch (TimeoutException e) {
+            handle.cancel();
+            throw new GenerationTimeoutException(timeout);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Duration retryAfter() {
+        long nanos = lastWallNanos.get() * Math.max(1, worker.getQueue().size());
+        return Duration.ofSeconds(Math.max(1, (long) Math.ceil(nanos / 1e9)));
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the elastic-cache engine is closed; create a new one");
+        }
+    }
+
+    public ModelInfo modelInfo() {
+        return info;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** The default decoding options of this engine. */
+    public DecodingOptions defaultOptions() {
+        return config.defaultOptions();
+    }
+
+    public LladaTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The loaded model (for benchmarks and advanced use; do not close it). */
+    public LladaModel model() {
+        return model;
+    }
+
+    /** Requests waiting in the queue (not counting the one decoding). */
+    public int queuedRequests() {
+        return worker.getQueue().size();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Cancels queued and running requests, waits for the decoding thread, then frees the model. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inFlight.forEach(GenerationHandle::cancel);
+        worker.shutdown();
+        try {
+            worker.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        model.close();
+        tokenizer.close();
+    }
+
+    private record PreparedRequest(int[] promptIds, DecodingOptions options, java.util.List<String> stopSequences,
+            boolean trace) {}
+}

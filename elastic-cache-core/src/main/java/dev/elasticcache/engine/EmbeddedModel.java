@@ -1,0 +1,76 @@
+package dev.elasticcache.engine;
+
+import dev.elasticcache.checkpoint.CheckpointException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The small LLaDA-architecture model trained by this project and shipped inside the core jar: the default
+ * model, so that an application works with no download. Safetensors are memory-mapped, so when the jar is
+ * not unpacked the files are copied once into a cache folder.
+ */
+public final class EmbeddedModel {
+    /** Classpath folder of the embedded model. */
+    public static final String RESOURCE_FOLDER = "dev/elasticcache/models/tiny-llada/";
+    /** Its name, as reported by {@link ModelInfo#name()}. */
+    public static final String NAME = "tiny-llada";
+    private static final List<String> FILES =
+            List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json");
+
+    private EmbeddedModel() {}
+
+    /** A folder holding the embedded model's files (the classpath folder itself when it is one). */
+    public static synchronized Path folder() {
+        URL config = resource(FILES.get(0));
+        try {
+            if ("file".equals(config.getProtocol())) {
+                return Path.of(config.toURI()).getParent();
+            }
+            Path target = cacheFolder();
+            for (String file : FILES) {
+                Path out = target.resolve(file);
+                if (!Files.isRegularFile(out)) {
+                    Files.createDirectories(target);
+                    Path tmp = Files.createTempFile(target, file, ".part");
+                    try (InputStream in = resource(file).openStream()) {
+                        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack the embedded model: " + e.getMessage()
+                    + "; set elastic-cache.cache-dir (system property) to a writable folder", e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path cacheFolder() throws IOException {
+        String base = System.getProperty("elastic-cache.cache-dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "elastic-cache-" + System.getProperty("user.name")).toString());
+        // Keyed by the jar's copy of the weights so a new release never reuses stale files.
+        long size;
+        try (InputStream in = resource("model.safetensors").openStream()) {
+            size = in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return Path.of(base, NAME + "-" + Long.toHexString(size));
+    }
+
+    private static URL resource(String file) {
+        URL url = EmbeddedModel.class.getClassLoader().getResource(RESOURCE_FOLDER + file);
+        if (url == null) {
+            throw new CheckpointException("the embedded model file " + RESOURCE_FOLDER + file + " is not on the classpath;"
+                    + " add elastic-cache-core to the classpath or set a model folder explicitly");
+        }
+        return url;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.elasticcache.engine;
+
+import dev.elasticcache.decode.DecodingOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How an engine is set up.
+ *
+ * @param modelDir LLaDA checkpoint folder; null selects the embedded tiny model shipped with the project
+ * @param device {@code cpu}, {@code gpu} (CUDA, fails clearly when unavailable) or {@code auto}
+ * @param queueCapacity requests that may wait while one decodes; more are refused with
+ *     {@link EngineOverloadedException}
+ * @param requestTimeout default per-request timeout
+ * @param defaultOptions decoding options used when a request brings none
+ */
+public record EngineConfig(
+        Path modelDir, String device, int queueCapacity, Duration requestTimeout, DecodingOptions defaultOptions) {
+
+    public EngineConfig {
+        device = device == null ? "cpu" : device;
+        requestTimeout = requestTimeout == null ? Duration.ofMinutes(5) : requestTimeout;
+        defaultOptions = defaultOptions == null ? DecodingOptions.defaults() : defaultOptions;
+        if (queueCapacity < 0) {
+            throw new IllegalArgumentException("queueCapacity must be >= 0, got " + queueCapacity);
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be > 0, got " + requestTimeout);
+        }
+        if (!device.equals("cpu") && !device.equals("gpu") && !device.equals("auto")) {
+            throw new IllegalArgumentException("device must be one of cpu, gpu, auto; got '" + device + "'");
+        }
+        defaultOptions.validate();
+    }
+
+    /** The embedded model on the CPU with default options. */
+    public static EngineConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder with defaults: embedded model, CPU, queue of 16, 5-minute timeout. */
+    public static final class Builder {
+        private Path modelDir;
+        private String device = "cpu";
+        private int queueCapacity = 16;
+        private Duration requestTimeout = Duration.ofMinutes(5);
+        private DecodingOptions defaultOptions = DecodingOptions.defaults();
+
+        public Builder modelDir(Path v) { modelDir = v; return this; }
+        public Builder device(String v) { device = v; return this; }
+        public Builder queueCapacity(int v) { queueCapacity = v; return this; }
+        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+        public Builder defaultOptions(DecodingOptions v) { defaultOptions = v; return this; }
+
+        public EngineConfig build() {
+            return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions);
+        }
+    }
+}
