@@ -16,13 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +41,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
     private final ThreadPoolExecutor worker;
     private final Set<GenerationHandle> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastWallNanos = new AtomicLong(1_000_000_000L);
+    private final Semaphore admission;
     private volatile boolean closed;
 
     private ElasticCacheEngine(LladaModel model, LladaTokenizer tokenizer, EngineConfig config, ModelInfo info) {
@@ -49,9 +49,10 @@ public final class ElasticCacheEngine implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.config = config;
         this.info = info;
-        BlockingQueue<Runnable> queue = config.queueCapacity() == 0
-                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queueCapacity());
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue, r -> {
+        // Admission is decided by the permits (one decoding + queueCapacity waiting), released before a
+        // request's future completes, so a caller that saw its answer can submit again at once.
+        this.admission = new Semaphore(config.queueCapacity() + 1);
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "elastic-cache-decoder-" + info.name());
             t.setDaemon(true);
             return t;
@@ -131,37 +132,46 @@ public final class ElasticCacheEngine implements AutoCloseable {
         GenerationHandle handle = new GenerationHandle();
         long deadline = System.nanoTime() + timeoutOf(request).toNanos();
         GenerationListener sink = listener == null ? new GenerationListener() {} : listener;
+        if (!admission.tryAcquire()) {
+            throw new EngineOverloadedException(config.queueCapacity(), retryAfter());
+        }
         inFlight.add(handle);
         try {
             worker.execute(() -> run(prepared, handle, sink, deadline, timeoutOf(request)));
         } catch (RejectedExecutionException e) {
             inFlight.remove(handle);
-            if (closed) {
-                throw new IllegalStateException("the elastic-cache engine is closed", e);
-            }
-            throw new EngineOverloadedException(config.queueCapacity(), retryAfter());
+            admission.release();
+            throw new IllegalStateException("the elastic-cache engine is closed", e);
         }
         return handle;
     }
 
     private void run(PreparedRequest request, GenerationHandle handle, GenerationListener listener, long deadline,
             Duration timeout) {
+        GenerationResult result = null;
+        Throwable failure = null;
         try {
             if (handle.isCancelled() || closed) {
-                throw closed ? new IllegalStateException("the elastic-cache engine is closed") : new CancellationException("cancelled before start");
+                throw closed ? new IllegalStateException("the elastic-cache engine is closed")
+                        : new CancellationException("cancelled before start");
             }
             if (System.nanoTime() > deadline) {
                 throw new GenerationTimeoutException(timeout);
             }
-            GenerationResult result = decode(request, handle, listener, deadline, timeout);
+            result = decode(request, handle, listener, deadline, timeout);
             lastWallNanos.set(result.stats().wallNanos());
-            handle.future().complete(result);
-            listener.onComplete(result);
         } catch (Throwable e) {
-            handle.future().completeExceptionally(e);
-            listener.onError(e);
+            failure = e;
         } finally {
             inFlight.remove(handle);
+            admission.release();
+        }
+        if (failure == null) {
+            handle.future().complete(result);
+            listener.onComplete(result);
+        } else {
+            handle.future().completeExceptionally(failure);
+            listener.onError(failure);
         }
     }
 
