@@ -1,0 +1,190 @@
+package dev.elasticcache.spring.autoconfigure;
+
+import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.decode.Remasking;
+import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.spring.ai.ElasticCacheChatOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the Elastic-Cache engine and its Spring AI chat model, checked at startup: a value out of
+ * range fails the context with a message naming the property and the allowed range.
+ */
+@ConfigurationProperties(ElasticCacheChatProperties.PREFIX)
+public class ElasticCacheChatProperties implements InitializingBean {
+
+    public static final String PREFIX = "spring.ai.elastic-cache";
+
+    /**
+     * LLaDA checkpoint folder (config.json, safetensors, tokenizer.json). Unset: the small model embedded in
+     * elastic-cache-core.
+     */
+    private Path modelDir;
+
+    /** Where the weights live: cpu, gpu (CUDA; fails when none is visible) or auto (gpu when available). */
+    private String device = "cpu";
+
+    /** Requests that may wait while one decodes; further requests are refused at once (HTTP 429/503). */
+    private int queueCapacity = 16;
+
+    /** Default per-request timeout, queueing included. */
+    private Duration requestTimeout = Duration.ofMinutes(5);
+
+    private final Chat chat = new Chat();
+
+    public Path getModelDir() { return modelDir; }
+    public void setModelDir(Path modelDir) { this.modelDir = modelDir; }
+    public String getDevice() { return device; }
+    public void setDevice(String device) { this.device = device; }
+    public int getQueueCapacity() { return queueCapacity; }
+    public void setQueueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; }
+    public Duration getRequestTimeout() { return requestTimeout; }
+    public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+    public Chat getChat() { return chat; }
+
+    /** The engine configuration these properties describe. */
+    public EngineConfig toEngineConfig() {
+        return EngineConfig.builder().modelDir(modelDir).device(device).queueCapacity(queueCapacity)
+                .requestTimeout(requestTimeout).defaultOptions(toDecodingOptions()).build();
+    }
+
+    /** The default chat options (every knob set). */
+    public ElasticCacheChatOptions toOptions() {
+        return ElasticCacheChatOptions.from(toDecodingOptions())
+                .stopSequences(chat.options.stopSequences.isEmpty() ? null : chat.options.stopSequences).build();
+    }
+
+    DecodingOptions toDecodingOptions() {
+        Options o = chat.options;
+        DecodingOptions base = DecodingOptions.builder().strategy(o.strategy).blockLength(o.blockLength).steps(o.steps)
+                .windowLength(o.windowLength).tokensPerIter(o.tokensPerIter).gamma(o.gamma).trackNum(o.trackNum)
+                .blockCaching(o.blockCaching).temperature(o.temperature).remasking(o.remasking).seed(o.seed).build();
+        return ElasticCacheChatOptions.builder().maxTokens(o.maxTokens).threshold(o.threshold).build().applyTo(base);
+    }
+
+    /** Fails fast on values out of range, naming the property. */
+    @Override
+    public void afterPropertiesSet() {
+        String opt = PREFIX + ".chat.options.";
+        require(device != null && Set.of("cpu", "gpu", "auto").contains(device), PREFIX + ".device must be one of cpu, gpu, auto, got " + device);
+        require(queueCapacity >= 0, PREFIX + ".queue-capacity must be >= 0, got " + queueCapacity);
+        require(requestTimeout != null && requestTimeout.toMillis() > 0, PREFIX + ".request-timeout must be > 0, got " + requestTimeout);
+        Options o = chat.options;
+        require(o.strategy != null, opt + "strategy must be one of " + List.of(Strategy.values()));
+        require(o.maxTokens >= 1, opt + "max-tokens must be >= 1, got " + o.maxTokens);
+        require(o.blockLength >= 1, opt + "block-length must be >= 1, got " + o.blockLength);
+        require(o.steps >= 0, opt + "steps must be >= 0 (0 = one token per step), got " + o.steps);
+        require(o.windowLength >= 1, opt + "window-length must be >= 1, got " + o.windowLength);
+        require(o.threshold >= 0 && o.threshold <= 1, opt + "threshold must be in (0, 1] (or 0 for top-k unmasking), got " + o.threshold);
+        require(o.tokensPerIter >= 1, opt + "tokens-per-iter must be >= 1, got " + o.tokensPerIter);
+        require(o.gamma > 0 && o.gamma <= 1, opt + "gamma must be in (0, 1], got " + o.gamma);
+        require(o.trackNum >= 1, opt + "track-num must be >= 1, got " + o.trackNum);
+        require(o.temperature >= 0 && Double.isFinite(o.temperature), opt + "temperature must be >= 0, got " + o.temperature);
+        for (String stop : o.stopSequences) {
+            require(stop != null && !stop.isEmpty(), opt + "stop-sequences must not contain empty entries");
+        }
+        try {
+            toDecodingOptions().validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + ".chat.options: " + e.getMessage());
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Chat model settings. */
+    public static class Chat {
+        private final Options options = new Options();
+
+        public Options getOptions() { return options; }
+    }
+
+    /** Default chat options; a request's own options override them. */
+    public static class Options {
+
+        /** Decoding strategy: elastic, llada, fast-dllm, fast-dllm-prefix or fast-dllm-dual. */
+        private Strategy strategy = Strategy.ELASTIC;
+
+        /**
+         * Generation length: answer positions appended as masks. Rounded up to a multiple of block-length for
+         * the block strategies (llada, fast-dllm*).
+         */
+        private int maxTokens = 128;
+
+        /** Sampling temperature of the llada strategy (0 = greedy); the parallel strategies decode greedily. */
+        private double temperature = 0.0;
+
+        /** Elastic-Cache drift threshold in (0, 1]: a layer whose tracked-token attention similarity falls below it refreshes all deeper layers. */
+        private double gamma = 0.9;
+
+        /** Elastic-Cache sliding window: the first N still-masked positions are queried each step. */
+        private int windowLength = 16;
+
+        /** Confidence threshold in (0, 1] for parallel unmasking; 0 selects top-k unmasking (tokens-per-iter per step). */
+        private double threshold = 0.9;
+
+        /** Most-attended tokens tracked per layer by the drift test. */
+        private int trackNum = 1;
+
+        /** Keep cached K/V for masks beyond the window instead of querying them. */
+        private boolean blockCaching = true;
+
+        /** Semi-autoregressive block size of the llada and fast-dllm strategies. */
+        private int blockLength = 32;
+
+        /** Denoising steps of the llada strategy (and of fast-dllm with threshold 0); 0 = one token per step. */
+        private int steps = 0;
+
+        /** Tokens unmasked per step on the top-k path (threshold 0). */
+        private int tokensPerIter = 1;
+
+        /** How the llada strategy ranks candidates: low-confidence or random. */
+        private Remasking remasking = Remasking.LOW_CONFIDENCE;
+
+        /** Random seed for sampling and random remasking. */
+        private long seed = 0;
+
+        /** Texts that end the answer (it is cut before them). */
+        private List<String> stopSequences = new ArrayList<>();
+
+        public Strategy getStrategy() { return strategy; }
+        public void setStrategy(Strategy strategy) { this.strategy = strategy; }
+        public int getMaxTokens() { return maxTokens; }
+        public void setMaxTokens(int maxTokens) { this.maxTokens = maxTokens; }
+        public double getTemperature() { return temperature; }
+        public void setTemperature(double temperature) { this.temperature = temperature; }
+        public double getGamma() { return gamma; }
+        public void setGamma(double gamma) { this.gamma = gamma; }
+        public int getWindowLength() { return windowLength; }
+        public void setWindowLength(int windowLength) { this.windowLength = windowLength; }
+        public double getThreshold() { return threshold; }
+        public void setThreshold(double threshold) { this.threshold = threshold; }
+        public int getTrackNum() { return trackNum; }
+        public void setTrackNum(int trackNum) { this.trackNum = trackNum; }
+        public boolean isBlockCaching() { return blockCaching; }
+        public void setBlockCaching(boolean blockCaching) { this.blockCaching = blockCaching; }
+        public int getBlockLength() { return blockLength; }
+        public void setBlockLength(int blockLength) { this.blockLength = blockLength; }
+        public int getSteps() { return steps; }
+        public void setSteps(int steps) { this.steps = steps; }
+        public int getTokensPerIter() { return tokensPerIter; }
+        public void setTokensPerIter(int tokensPerIter) { this.tokensPerIter = tokensPerIter; }
+        public Remasking getRemasking() { return remasking; }
+        public void setRemasking(Remasking remasking) { this.remasking = remasking; }
+        public long getSeed() { return seed; }
+        public void setSeed(long seed) { this.seed = seed; }
+        public List<String> getStopSequences() { return stopSequences; }
+        public void setStopSequences(List<String> stopSequences) { this.stopSequences = stopSequences; }
+    }
+}

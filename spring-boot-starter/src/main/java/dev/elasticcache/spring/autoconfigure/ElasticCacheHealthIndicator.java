@@ -1,0 +1,28 @@
+package dev.elasticcache.spring.autoconfigure;
+
+import dev.elasticcache.engine.ElasticCacheEngine;
+import dev.elasticcache.engine.ModelInfo;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/** Reports the loaded model (name, parameters, device, load time) and the queue depth; DOWN once closed. */
+public final class ElasticCacheHealthIndicator implements HealthIndicator {
+    private final ElasticCacheEngine engine;
+
+    public ElasticCacheHealthIndicator(ElasticCacheEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Health health() {
+        ModelInfo info = engine.modelInfo();
+        Health.Builder health = engine.isClosed() ? Health.down().withDetail("reason", "engine closed") : Health.up();
+        return health.withDetail("model", info.name())
+                .withDetail("parameters", info.parameters())
+                .withDetail("device", info.device())
+                .withDetail("loadTime", info.loadTime().toString())
+                .withDetail("queuedRequests", engine.isClosed() ? 0 : engine.queuedRequests())
+                .withDetail("queueCapacity", engine.config().queueCapacity())
+                .build();
+    }
+}
