@@ -1,0 +1,333 @@
+package dev.elasticcache.langchain4j;
+
+import dev.elasticcache.engine.ElasticCacheEngine;
+import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.engine.GenerationHandle;
+import dev.elasticcache.engine.GenerationListener;
+import dev.elasticcache.engine.GenerationResult;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A LangChain4j {@link StreamingChatModel} that decodes in-process with an Elastic-Cache (LLaDA diffusion) engine.
+ *
+ * <p>Diffusion decoding finishes tokens out of order; {@code onPartialResponse} receives the answer's finished
+ * prefix as it grows (the concatenated partial responses equal the final text), then exactly one
+ * {@code onCompleteResponse} follows, or one {@code onError} (overload as {@code RateLimitException}, timeout as
+ * {@code TimeoutException}, invalid values as {@code InvalidRequestException}, engine failures). Requests for
+ * unsupported features (tools, JSON format, images, ...) are refused at once: {@code chat(...)} throws
+ * {@link UnsupportedFeatureException}, as LangChain4j's providers do.
+ *
+ * <p>Threads: {@code chat(...)} returns at once. Decoding runs on the engine's decoding thread; every handler
+ * callback of one request runs on one thread of the {@linkplain Builder#executor executor} (by default a shared
+ * pool of daemon threads), never on the caller's thread and never on the decoding thread, so a slow handler does
+ * not stall decoding. Cancel through the {@link StreamingHandle} of {@code PartialResponseContext}: decoding
+ * stops within one step and no further callback (not even {@code onError}) is made.
+ */
+public class ElasticCacheStreamingChatModel implements StreamingChatModel, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ElasticCacheStreamingChatModel.class);
+
+    private final ElasticCacheSupport support;
+    private final List<ChatModelListener> listeners;
+    private final Executor executor;
+
+    private ElasticCacheStreamingChatModel(Builder builder) {
+        this.support = ElasticCacheSupport.create(builder.engine, builder.modelDir, builder.engineConfig,
+                builder.defaultRequestParameters, builder.timeout);
+        this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
+        this.executor = builder.executor != null ? builder.executor : CallbackThreads.EXECUTOR;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
+        ElasticCacheSupport.Prepared prepared;
+        try {
+            prepared = support.prepare(chatRequest);
+        } catch (UnsupportedFeatureException e) {
+            throw e; // refused on the caller's thread, as LangChain4j's providers do
+        } catch (RuntimeException e) {
+            Throwable error = ElasticCacheSupport.mapError(e); // invalid values: reported like engine-side errors
+            executor.execute(() -> deliverError(handler, error));
+            return;
+        }
+        Stream stream = new Stream(prepared, handler);
+        executor.execute(stream::run);
+    }
+
+    private static void deliverError(StreamingChatResponseHandler handler, Throwable error) {
+        try {
+            handler.onError(error);
+        } catch (Exception e) {
+            log.warn("StreamingChatResponseHandler.onError threw; ignored", e);
+        }
+    }
+
+    /** The engine's decoding defaults overridden by the builder's {@code defaultRequestParameters}. */
+    @Override
+    public ElasticCacheChatRequestParameters defaultRequestParameters() {
+        return support.defaultParameters();
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        return listeners;
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return ModelProvider.OTHER;
+    }
+
+    /** None: no JSON-schema constrained output. */
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return Set.of();
+    }
+
+    /** The engine behind this model (shared or owned). */
+    public ElasticCacheEngine engine() {
+        return support.engine();
+    }
+
+    /** The loaded model's name, as reported in {@code ChatResponseMetadata.modelName()}. */
+    public String modelName() {
+        return support.modelName();
+    }
+
+    /**
+     * Frees the engine if this model loaded it (running generations end with {@code onError}); with a shared
+     * engine it does nothing. An injected executor is never shut down.
+     */
+    @Override
+    public void close() {
+        support.close();
+    }
+
+    /** The default callback threads: daemon threads shared by all streaming models, idle ones end after 30 s. */
+    private static final class CallbackThreads {
+        private static final AtomicInteger COUNT = new AtomicInteger();
+        static final Executor EXECUTOR = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "elastic-cache-stream-" + COUNT.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** One streaming generation: engine events are queued by the decoding thread and delivered by one executor thread. */
+    private final class Stream implements StreamingHandle {
+        private final ElasticCacheSupport.Prepared prepared;
+        private final StreamingChatResponseHandler handler;
+        private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+        private final AtomicReference<GenerationHandle> generation = new AtomicReference<>();
+
+        Stream(ElasticCacheSupport.Prepared prepared, StreamingChatResponseHandler handler) {
+            this.prepared = prepared;
+            this.handler = handler;
+        }
+
+        void run() {
+            try {
+                GenerationHandle handle = support.engine().submit(prepared.request(), new GenerationListener() {
+                    @Override
+                    public void onText(String delta) {
+                        events.add(new Text(delta));
+                    }
+
+                    @Override
+                    public void onComplete(GenerationResult result) {
+                        events.add(new Done(result));
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        events.add(new Failed(error));
+                    }
+                });
+                generation.set(handle);
+                if (cancelled.get()) {
+                    handle.cancel();
+                }
+            } catch (RuntimeException e) {
+                if (!cancelled.get()) {
+                    deliverError(ElasticCacheSupport.mapError(e));
+                }
+                return;
+            }
+            deliver();
+        }
+
+        private void deliver() {
+            PartialResponseContext context = new PartialResponseContext(this);
+            while (true) {
+                Object event;
+                try {
+                    event = events.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancel();
+                    return;
+                }
+                if (cancelled.get() || event == CANCELLED) {
+                    return;
+                }
+                if (event instanceof Text text) {
+                    try {
+                        handler.onPartialResponse(new PartialResponse(text.delta()), context);
+                    } catch (Exception e) {
+                        deliverError(e);
+                    }
+                } else if (event instanceof Done done) {
+                    ChatResponse response = support.toChatResponse(done.result(), prepared.options());
+                    try {
+                        handler.onCompleteResponse(response);
+                    } catch (Exception e) {
+                        deliverError(e);
+                    }
+                    return;
+                } else if (event instanceof Failed failed) {
+                    deliverError(ElasticCacheSupport.mapError(failed.error()));
+                    return;
+                }
+            }
+        }
+
+        private void deliverError(Throwable error) {
+            ElasticCacheStreamingChatModel.deliverError(handler, error);
+        }
+
+        @Override
+        public void cancel() {
+            if (cancelled.compareAndSet(false, true)) {
+                GenerationHandle handle = generation.get();
+                if (handle != null) {
+                    handle.cancel();
+                }
+                events.add(CANCELLED);
+            }
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+    }
+
+    private static final Object CANCELLED = new Object();
+
+    private record Text(String delta) {}
+
+    private record Done(GenerationResult result) {}
+
+    private record Failed(Throwable error) {}
+
+    /**
+     * Builder. Set one source of the engine: {@link #engine} (already loaded, shared, never closed by the model),
+     * or {@link #modelDir} and/or {@link #engineConfig} (the model loads and owns its engine). Without any, the
+     * embedded tiny model is loaded.
+     */
+    public static class Builder {
+        private ElasticCacheEngine engine;
+        private Path modelDir;
+        private EngineConfig engineConfig;
+        private ChatRequestParameters defaultRequestParameters;
+        private List<ChatModelListener> listeners;
+        private Duration timeout;
+        private Executor executor;
+
+        /** A loaded engine to share (several models can use one copy of the weights); the model will not close it. */
+        public Builder engine(ElasticCacheEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /** A LLaDA checkpoint folder to load; the model owns the engine and closes it in {@link #close()}. */
+        public Builder modelDir(Path modelDir) {
+            this.modelDir = modelDir;
+            return this;
+        }
+
+        /** Full engine settings (device, queue capacity, default timeout and decoding options) for an owned engine. */
+        public Builder engineConfig(EngineConfig engineConfig) {
+            this.engineConfig = engineConfig;
+            return this;
+        }
+
+        /**
+         * Defaults for every request (a request's own parameters override them): a plain
+         * {@code ChatRequestParameters} or {@link ElasticCacheChatRequestParameters} with decoding knobs.
+         */
+        public Builder defaultRequestParameters(ChatRequestParameters defaultRequestParameters) {
+            this.defaultRequestParameters = defaultRequestParameters;
+            return this;
+        }
+
+        public Builder listeners(List<ChatModelListener> listeners) {
+            this.listeners = listeners;
+            return this;
+        }
+
+        public Builder listeners(ChatModelListener... listeners) {
+            return listeners(Arrays.asList(listeners));
+        }
+
+        /** Per-request timeout (default: the engine's request timeout). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Where handler callbacks run; each streaming request occupies one task of it until its last callback
+         * (so the executor must be able to run as many tasks at once as requests stream). Default: a shared pool of
+         * daemon threads. An injected executor is not shut down by {@link #close()}.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /**
+         * Builds the model, loading the engine unless one was shared.
+         *
+         * @throws dev.langchain4j.exception.UnsupportedFeatureException when the default parameters ask for
+         *     something unsupported
+         * @throws dev.langchain4j.exception.InvalidRequestException when a decoding knob is out of range
+         */
+        public ElasticCacheStreamingChatModel build() {
+            return new ElasticCacheStreamingChatModel(this);
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package dev.elasticcache.langchain4j;
+
+import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.engine.ElasticCacheEngine;
+import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.engine.EngineOverloadedException;
+import dev.elasticcache.engine.GenerationRequest;
+import dev.elasticcache.engine.GenerationResult;
+import dev.elasticcache.engine.GenerationTimeoutException;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** What the chat model and the streaming chat model share: engine ownership, request and response mapping. */
+final class ElasticCacheSupport {
+    static final String PROVIDER = "Elastic-Cache";
+
+    private final ElasticCacheEngine engine;
+    private final boolean ownsEngine;
+    private final String modelName;
+    private final ElasticCacheChatRequestParameters defaultParameters;
+    private final Duration timeout;
+
+    private ElasticCacheSupport(ElasticCacheEngine engine, boolean ownsEngine,
+            ElasticCacheChatRequestParameters defaultParameters, Duration timeout) {
+        this.engine = engine;
+        this.ownsEngine = ownsEngine;
+        this.modelName = engine.modelInfo().name();
+        this.defaultParameters = defaultParameters;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Resolves the engine (shared, or loaded and owned) and the effective default parameters: the engine's
+     * decoding defaults overridden by {@code userDefaults}. Unsupported or invalid defaults fail here, before
+     * any request, and an engine loaded for this call is closed again.
+     */
+    static ElasticCacheSupport create(ElasticCacheEngine sharedEngine, Path modelDir, EngineConfig engineConfig,
+            ChatRequestParameters userDefaults, Duration timeout) {
+        if (sharedEngine != null && (modelDir != null || engineConfig != null)) {
+            throw new IllegalArgumentException("set either engine(...) (shared) or modelDir(...)/engineConfig(...)"
+                    + " (the model loads and owns its engine), not both");
+        }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
+        }
+        if (sharedEngine != null && sharedEngine.isClosed()) {
+            throw new IllegalArgumentException("the shared engine is closed; pass an open ElasticCacheEngine");
+        }
+        ChatRequestParameters given = userDefaults == null ? ElasticCacheChatRequestParameters.EMPTY : userDefaults;
+        checkSupported(given, null);
+        ElasticCacheEngine engine = sharedEngine;
+        boolean owns = false;
+        if (engine == null) {
+            EngineConfig config = engineConfig != null ? engineConfig : EngineConfig.defaults();
+            if (modelDir != null) {
+                config = new EngineConfig(modelDir, config.device(), config.queueCapacity(), config.requestTimeout(),
+                        config.defaultOptions());
+            }
+            engine = ElasticCacheEngine.load(config);
+            owns = true;
+        }
+        try {
+            checkModelName(given.modelName(), engine.modelInfo().name());
+            ElasticCacheChatRequestParameters defaults = ElasticCacheChatRequestParameters.from(engine.defaultOptions())
+                    .overrideWith(ElasticCacheChatRequestParameters.builder().modelName(engine.modelInfo().name()).build())
+                    .overrideWith(given);
+            resolveOptions(defaults, engine.defaultOptions()); // fail fast on invalid knobs
+            return new ElasticCacheSupport(engine, owns, defaults, timeout);
+        } catch (RuntimeException | Error e) {
+            if (owns) {
+                engine.close();
+            }
+            throw e;
+        }
+    }
+
+    ElasticCacheEngine engine() {
+        return engine;
+    }
+
+    String modelName() {
+        return modelName;
+    }
+
+    ElasticCacheChatRequestParameters defaultParameters() {
+        return defaultParameters;
+    }
+
+    /** Closes the engine when this model loaded it; a shared engine stays open. */
+    void close() {
+        if (ownsEngine) {
+            engine.close();
+        }
+    }
+
+    /**
+     * Rejects what this text-only diffusion model cannot honour. {@code modelName} may name the loaded model;
+     * topP / penalties are accepted only at their neutral values (1.0 / 0.0), which is what decoding does anyway.
+     */
+    static void checkSupported(ChatRequestParameters p, String loadedModelName) {
+        // Tool choice first: with REQUIRED the request asks for tools, say precisely which part is unsupported.
+        if (p.toolChoice() == ToolChoice.REQUIRED) {
+            throw unsupported("ToolChoice.REQUIRED is not supported: Elastic-Cache models cannot call tools");
+        }
+        if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
+            throw unsupported("tools are not supported: Elastic-Cache models cannot call tools;"
+                    + " remove the tool specifications (or use a tool-calling model for this AI service)");
+        }
+        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
+            throw unsupported("JSON response format is not supported" + (p.responseFormat().jsonSchema() != null
+                    ? " (with or without a JSON schema)" : "")
+                    + ": Elastic-Cache cannot constrain decoding to JSON; ask for JSON in the prompt instead");
+        }
+        if (p.topP() != null && p.topP() != 1.0) {
+            throw unsupported("'topP' parameter is not supported: Elastic-Cache samples with Gumbel-max at the"
+                    + " given temperature over the full distribution (only topP = 1.0 is accepted)");
+        }
+        if (p.topK() != null) {
+            throw unsupported("'topK' parameter is not supported: Elastic-Cache samples over the full vocabulary;"
+                    + " use temperature, or ElasticCacheChatRequestParameters for decoding knobs");
+        }
+        if (p.frequencyPenalty() != null && p.frequencyPenalty() != 0.0) {
+            throw unsupported("'frequencyPenalty' parameter is not supported by Elastic-Cache (only 0.0 is accepted)");
+        }
+        if (p.presencePenalty() != null && p.presencePenalty() != 0.0) {
+            throw unsupported("'presencePenalty' parameter is not supported by Elastic-Cache (only 0.0 is accepted)");
+        }
+        if (loadedModelName != null) {
+            checkModelName(p.modelName(), loadedModelName);
+        }
+    }
+
+    private static void checkModelName(String requested, String loaded) {
+        if (requested != null && !requested.equals(loaded)) {
+            throw unsupported("modelName '" + requested + "' is not supported: this Elastic-Cache model serves only"
+                    + " the loaded model '" + loaded + "'; switching models per request is not supported"
+                    + " (create another model instance for another checkpoint)");
+        }
+    }
+
+    private static UnsupportedFeatureException unsupported(String message) {
+        return new UnsupportedFeatureException(message);
+    }
+
+    /** The messages for the LLaDA chat template; rejects non-text content. */
+    static List<dev.elasticcache.tokenizer.ChatMessage> toEngineMessages(List<ChatMessage> messages) {
+        List<dev.elasticcache.tokenizer.ChatMessage> out = new ArrayList<>(messages.size());
+        for (ChatMessage message : messages) {
+            if (message instanceof SystemMessage system) {
+                out.add(dev.elasticcache.tokenizer.ChatMessage.system(system.text()));
+            } else if (message instanceof UserMessage user) {
+                out.add(dev.elasticcache.tokenizer.ChatMessage.user(userText(user)));
+            } else if (message instanceof AiMessage ai) {
+                if (ai.hasToolExecutionRequests()) {
+                    throw unsupported("tools are not supported: the conversation holds an AiMessage with tool"
+                            + " execution requests, which Elastic-Cache models cannot produce or read");
+                }
+                out.add(dev.elasticcache.tokenizer.ChatMessage.assistant(ai.text() == null ? "" : ai.text()));
+            } else {
+                throw unsupported("messages of type " + message.type() + " are not supported by Elastic-Cache"
+                        + " (tools are not supported); send SYSTEM, USER and AI messages with text only");
+            }
+        }
+        return out;
+    }
+
+    private static String userText(UserMessage user) {
+        StringBuilder text = new StringBuilder();
+        for (Content content : user.contents()) {
+            if (!(content instanceof TextContent t)) {
+                String type = content.type().toString().toLowerCase(Locale.ROOT);
+                throw unsupported("content of type " + type + " (" + type + " input) is not supported:"
+                        + " Elastic-Cache LLaDA models are text-only; send text content only");
+            }
+            if (text.length() > 0) {
+                text.append('\n');
+            }
+            text.append(t.text());
+        }
+        return text.toString();
+    }
+
+    /**
+     * The decoding options for {@code p} over the engine's defaults. {@code maxOutputTokens} becomes
+     * {@code genLength}; block strategies round it up to a multiple of {@code blockLength}.
+     *
+     * @throws InvalidRequestException when a value is out of range (message names the knob and the fix)
+     */
+    static DecodingOptions resolveOptions(ChatRequestParameters p, DecodingOptions base) {
+        DecodingOptions.Builder b = base.mutate();
+        if (p.temperature() != null) {
+            b.temperature(p.temperature());
+        }
+        Strategy strategy = base.strategy();
+        int blockLength = base.blockLength();
+        if (p instanceof ElasticCacheChatRequestParameters e) {
+            if (e.strategy() != null) {
+                strategy = e.strategy();
+                b.strategy(strategy);
+            }
+            if (e.blockLength() != null) {
+                blockLength = e.blockLength();
+                b.blockLength(blockLength);
+            }
+            if (e.steps() != null) {
+                b.steps(e.steps());
+            }
+            if (e.windowLength() != null) {
+                b.windowLength(e.windowLength());
+            }
+            if (Boolean.TRUE.equals(e.topKUnmasking())) {
+                b.threshold(null);
+            } else if (e.threshold() != null) {
+                b.threshold(e.threshold());
+            } else if (Boolean.FALSE.equals(e.topKUnmasking()) && base.threshold() == null) {
+                throw new InvalidRequestException("topKUnmasking(false) needs a threshold; set threshold(...) too");
+            }
+            if (e.tokensPerIter() != null) {
+                b.tokensPerIter(e.tokensPerIter());
+            }
+            if (e.gamma() != null) {
+                b.gamma(e.gamma());
+            }
+            if (e.trackNum() != null) {
+                b.trackNum(e.trackNum());
+            }
+            if (e.blockCaching() != null) {
+                b.blockCaching(e.blockCaching());
+            }
+            if (e.remasking() != null) {
+                b.remasking(e.remasking());
+            }
+            if (e.seed() != null) {
+                b.seed(e.seed());
+            }
+        }
+        if (p.maxOutputTokens() != null) {
+            int max = p.maxOutputTokens();
+            if (max <= 0) {
+                throw new InvalidRequestException("maxOutputTokens must be > 0, got " + max);
+            }
+            b.genLength(genLengthFor(max, strategy, blockLength));
+        }
+        try {
+            return b.build().validate();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("invalid Elastic-Cache decoding parameters: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code maxOutputTokens} as a generation length: exact for elastic, rounded up to whole blocks otherwise. */
+    static int genLengthFor(int maxOutputTokens, Strategy strategy, int blockLength) {
+        if (strategy == Strategy.ELASTIC || blockLength <= 0) {
+            return maxOutputTokens;
+        }
+        long rounded = ((long) maxOutputTokens + blockLength - 1) / blockLength * blockLength;
+        return (int) Math.min(Integer.MAX_VALUE, rounded);
+    }
+
+    /** Checks a LangChain4j request and maps it onto an engine request plus its resolved decoding options. */
+    Prepared prepare(ChatRequest request) {
+        ChatRequestParameters p = request.parameters();
+        checkSupported(p, modelName);
+        List<dev.elasticcache.tokenizer.ChatMessage> messages = toEngineMessages(request.messages());
+        DecodingOptions options = resolveOptions(p, engine.defaultOptions());
+        GenerationRequest generation = GenerationRequest.builder()
+                .messages(messages)
+                .options(options)
+                .stopSequences(p.stopSequences() == null ? List.of() : p.stopSequences())
+                .timeout(timeout)
+                .build();
+        return new Prepared(generation, options);
+    }
+
+    record Prepared(GenerationRequest request, DecodingOptions options) {}
+
+    ChatResponse toChatResponse(GenerationResult result, DecodingOptions options) {
+        FinishReason reason = switch (result.finishReason()) {
+            case STOP, STOP_SEQUENCE -> FinishReason.STOP;
+            case LENGTH -> FinishReason.LENGTH;
+        };
+        ElasticCacheChatResponseMetadata metadata = ElasticCacheChatResponseMetadata.builder()
+                .id("ec-" + UUID.randomUUID())
+                .modelName(modelName)
+                .tokenUsage(new TokenUsage(result.usage().promptTokens(), result.usage().generationTokens(),
+                        result.usage().totalTokens()))
+                .finishReason(reason)
+                .engineFinishReason(result.finishReason())
+                .decodingStats(result.stats())
+                .decodingOptions(options)
+                .build();
+        return ChatResponse.builder().aiMessage(AiMessage.from(result.text())).metadata(metadata).build();
+    }
+
+    /**
+     * Maps engine failures onto LangChain4j's exception types (the engine's exception stays the cause):
+     * overload to {@link RateLimitException} (retriable; the cause's {@code retryAfter()} says when),
+     * timeout to {@link TimeoutException}, invalid input to {@link InvalidRequestException}.
+     */
+    static Throwable mapError(Throwable error) {
+        if (error instanceof EngineOverloadedException e) {
+            return new RateLimitException(e.getMessage(), e);
+        }
+        if (error instanceof GenerationTimeoutException e) {
+            return new TimeoutException(e.getMessage(), e);
+        }
+        if (error instanceof IllegalArgumentException e) {
+            return new InvalidRequestException(e.getMessage(), e);
+        }
+        return error;
+    }
+
+    /** {@link #mapError} for the blocking path, where only runtime exceptions arrive. */
+    static RuntimeException mapRuntimeError(RuntimeException error) {
+        return (RuntimeException) mapError(error);
+    }
+}
