@@ -124,7 +124,10 @@ final class ElasticCacheDecoder implements Decoder {
         return Arrays.stream(values).filter(v -> Arrays.binarySearch(sortedRemoved, v) < 0).toArray();
     }
 
-    /** Per-layer caches of one generation: layer input, and post-RoPE Q, K, V over all N positions. */
+    /**
+     * Per-layer caches of one generation over all N positions: layer input [N, d], post-RoPE Q [H, N, hd],
+     * post-RoPE keys transposed [Hkv, hd, N] (contiguous: the fast attention operand), V [Hkv, N, hd].
+     */
     static final class LayerCaches {
         final NDManager owner;
         final NDArray[] input;
@@ -191,6 +194,7 @@ final class ElasticCacheDecoder implements Decoder {
             NDArray rowIndex = TensorOps.indices(scope, queryRows);
             NDIndex rowsOfInput = new NDIndex("{}", rowIndex);
             NDIndex rowsOfHeads = new NDIndex(":, {}", rowIndex);
+            NDIndex columnsOfKeys = new NDIndex(":, :, {}", rowIndex);
             NDIndex trackOfHeads = new NDIndex(":, {}", TensorOps.indices(scope, previousTrack));
             boolean wide = queryRows.length == n && startReset < 0;
             NDList tables = wide ? fullTables : model.ropeTables(rowIndex);
@@ -215,7 +219,7 @@ final class ElasticCacheDecoder implements Decoder {
                 NDArray oldTrackProbs = null;
                 if (l >= sr) {
                     caches.replace(caches.q, l, qkv.q());
-                    keys = caches.replace(caches.k, l, qkv.k());
+                    keys = caches.replace(caches.k, l, LladaModel.contiguousKeysT(qkv.k()));
                     values = caches.replace(caches.v, l, qkv.v().duplicate());
                 } else {
                     if (previousTrack.length > 0) {
@@ -224,7 +228,7 @@ final class ElasticCacheDecoder implements Decoder {
                         oldTrackProbs = TensorOps.into(scope, model.attentionProbs(oldQ, caches.k[l]));
                     }
                     caches.q[l].set(rowsOfHeads, qkv.q());
-                    caches.k[l].set(rowsOfHeads, qkv.k());
+                    caches.k[l].set(columnsOfKeys, LladaModel.keysT(qkv.k()));
                     caches.v[l].set(rowsOfHeads, qkv.v());
                     keys = caches.k[l];
                     values = caches.v[l];

@@ -75,14 +75,15 @@ final class FastDllmDecoder implements Decoder {
     }
 
     /** Keeps a block-start layer's K/V: all N rows (dual) or only the prefix before the block (prefix). */
-    private void keep(NDManager blockScope, NDArray[] keys, NDArray[] values, int layer, Qkv qkv, int blockStart) {
+    private void keep(NDManager blockScope, NDArray[] keysT, NDArray[] values, int layer, Qkv qkv, int blockStart) {
         if (cache == Cache.NONE) {
             return;
         }
         NDArray k = cache == Cache.PREFIX ? qkv.k().get(":, :{}, :", blockStart) : qkv.k();
         NDArray v = cache == Cache.PREFIX ? qkv.v().get(":, :{}, :", blockStart) : qkv.v();
-        // Own compact copies, not views of this step's arrays (dual-cache rows are overwritten in place later).
-        keys[layer] = TensorOps.into(blockScope, k.duplicate());
+        // Own compact copies, not views of this step's arrays (dual-cache rows are overwritten in place later);
+        // keys are kept transposed, the layout attention multiplies fastest.
+        keysT[layer] = TensorOps.into(blockScope, LladaModel.contiguousKeysT(k));
         values[layer] = TensorOps.into(blockScope, v.duplicate());
     }
 
@@ -95,21 +96,22 @@ final class FastDllmDecoder implements Decoder {
         }
         NDList tables = model.ropeTables(TensorOps.indices(scope, rows));
         NDArray h = model.embed(TensorOps.indices(scope, ids));
-        NDIndex fresh = new NDIndex(":, {}:{}, :", rows[0], rows[0] + rows.length);
+        NDIndex freshValues = new NDIndex(":, {}:{}, :", rows[0], rows[0] + rows.length);
+        NDIndex freshKeys = new NDIndex(":, :, {}:{}", rows[0], rows[0] + rows.length);
         for (int l = 0; l < model.config().nLayers(); l++) {
             Qkv qkv = model.project(l, h, tables);
-            NDArray k;
+            NDArray kT;
             NDArray v;
             if (cache == Cache.PREFIX) {
-                k = TensorOps.into(scope, keys[l].concat(qkv.k(), 1));
+                kT = TensorOps.into(scope, keys[l].concat(LladaModel.keysT(qkv.k()), 2));
                 v = TensorOps.into(scope, values[l].concat(qkv.v(), 1));
             } else {
-                keys[l].set(fresh, qkv.k());
-                values[l].set(fresh, qkv.v());
-                k = keys[l];
+                keys[l].set(freshKeys, LladaModel.keysT(qkv.k()));
+                values[l].set(freshValues, qkv.v());
+                kT = keys[l];
                 v = values[l];
             }
-            h = model.completeBlock(l, h, model.attend(qkv.q(), k, v).context());
+            h = model.completeBlock(l, h, model.attend(qkv.q(), kT, v).context());
         }
         return h;
     }

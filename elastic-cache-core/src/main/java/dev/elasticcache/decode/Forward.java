@@ -28,7 +28,7 @@ final class Forward {
         for (int l = 0; l < model.config().nLayers(); l++) {
             Qkv qkv = model.project(l, h, tables);
             sink.accept(l, qkv);
-            h = model.completeBlock(l, h, model.attend(qkv.q(), qkv.k(), qkv.v()).context());
+            h = model.completeBlock(l, h, model.attend(qkv.q(), LladaModel.keysT(qkv.k()), qkv.v()).context());
         }
         return h;
     }

@@ -56,7 +56,7 @@ class LladaModelTest {
                 Qkv qkv = model.project(l, h, all);
                 keys[l] = qkv.k();
                 values[l] = qkv.v();
-                h = model.completeBlock(l, h, model.attend(qkv.q(), qkv.k(), qkv.v()).context());
+                h = model.completeBlock(l, h, model.attend(qkv.q(), LladaModel.keysT(qkv.k()), qkv.v()).context());
             }
             int[] sub = new int[rows.length];
             for (int i = 0; i < rows.length; i++) {
@@ -66,7 +66,7 @@ class LladaModelTest {
             NDArray x = model.embed(TensorOps.indices(scope, sub));
             for (int l = 0; l < config.nLayers(); l++) {
                 Qkv qkv = model.project(l, x, tables);
-                AttentionOutput out = model.attend(qkv.q(), keys[l], values[l]);
+                AttentionOutput out = model.attend(qkv.q(), LladaModel.keysT(keys[l]), values[l]);
                 assertThat(out.probs().getShape().getShape()).containsExactly(config.nHeads(), rows.length, ids.length);
                 x = model.completeBlock(l, x, out.context());
             }
