@@ -1,18 +1,13 @@
 package dev.elasticcache.langchain4j;
 
 import dev.elasticcache.engine.ElasticCacheEngine;
-import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.engine.GenerationResult;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -41,9 +36,8 @@ public class ElasticCacheChatModel implements ChatModel, AutoCloseable {
     private final List<ChatModelListener> listeners;
 
     private ElasticCacheChatModel(Builder builder) {
-        this.support = ElasticCacheSupport.create(builder.engine, builder.modelDir, builder.engineConfig,
-                builder.defaultRequestParameters, builder.timeout);
-        this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
+        this.support = builder.support();
+        this.listeners = builder.listenerList();
     }
 
     public static Builder builder() {
@@ -100,61 +94,8 @@ public class ElasticCacheChatModel implements ChatModel, AutoCloseable {
         support.close();
     }
 
-    /**
-     * Builder. Set one source of the engine: {@link #engine} (already loaded, shared, never closed by the model),
-     * or {@link #modelDir} and/or {@link #engineConfig} (the model loads and owns its engine). Without any, the
-     * embedded tiny model is loaded.
-     */
-    public static class Builder {
-        private ElasticCacheEngine engine;
-        private Path modelDir;
-        private EngineConfig engineConfig;
-        private ChatRequestParameters defaultRequestParameters;
-        private List<ChatModelListener> listeners;
-        private Duration timeout;
-
-        /** A loaded engine to share (several models can use one copy of the weights); the model will not close it. */
-        public Builder engine(ElasticCacheEngine engine) {
-            this.engine = engine;
-            return this;
-        }
-
-        /** A LLaDA checkpoint folder to load; the model owns the engine and closes it in {@link #close()}. */
-        public Builder modelDir(Path modelDir) {
-            this.modelDir = modelDir;
-            return this;
-        }
-
-        /** Full engine settings (device, queue capacity, default timeout and decoding options) for an owned engine. */
-        public Builder engineConfig(EngineConfig engineConfig) {
-            this.engineConfig = engineConfig;
-            return this;
-        }
-
-        /**
-         * Defaults for every request (a request's own parameters override them): a plain
-         * {@code ChatRequestParameters} or {@link ElasticCacheChatRequestParameters} with decoding knobs.
-         */
-        public Builder defaultRequestParameters(ChatRequestParameters defaultRequestParameters) {
-            this.defaultRequestParameters = defaultRequestParameters;
-            return this;
-        }
-
-        public Builder listeners(List<ChatModelListener> listeners) {
-            this.listeners = listeners;
-            return this;
-        }
-
-        public Builder listeners(ChatModelListener... listeners) {
-            return listeners(Arrays.asList(listeners));
-        }
-
-        /** Per-request timeout (default: the engine's request timeout). */
-        public Builder timeout(Duration timeout) {
-            this.timeout = timeout;
-            return this;
-        }
-
+    /** Builder; see {@link ElasticCacheModelBuilder} for the engine and request defaults. */
+    public static class Builder extends ElasticCacheModelBuilder<Builder> {
         /**
          * Builds the model, loading the engine unless one was shared.
          *

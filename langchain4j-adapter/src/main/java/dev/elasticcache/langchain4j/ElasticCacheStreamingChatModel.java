@@ -1,7 +1,6 @@
 package dev.elasticcache.langchain4j;
 
 import dev.elasticcache.engine.ElasticCacheEngine;
-import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationListener;
 import dev.elasticcache.engine.GenerationResult;
@@ -11,15 +10,11 @@ import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -59,9 +54,8 @@ public class ElasticCacheStreamingChatModel implements StreamingChatModel, AutoC
     private final Executor executor;
 
     private ElasticCacheStreamingChatModel(Builder builder) {
-        this.support = ElasticCacheSupport.create(builder.engine, builder.modelDir, builder.engineConfig,
-                builder.defaultRequestParameters, builder.timeout);
-        this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
+        this.support = builder.support();
+        this.listeners = builder.listenerList();
         this.executor = builder.executor != null ? builder.executor : CallbackThreads.EXECUTOR;
     }
 
@@ -253,61 +247,9 @@ public class ElasticCacheStreamingChatModel implements StreamingChatModel, AutoC
 
     private record Failed(Throwable error) {}
 
-    /**
-     * Builder. Set one source of the engine: {@link #engine} (already loaded, shared, never closed by the model),
-     * or {@link #modelDir} and/or {@link #engineConfig} (the model loads and owns its engine). Without any, the
-     * embedded tiny model is loaded.
-     */
-    public static class Builder {
-        private ElasticCacheEngine engine;
-        private Path modelDir;
-        private EngineConfig engineConfig;
-        private ChatRequestParameters defaultRequestParameters;
-        private List<ChatModelListener> listeners;
-        private Duration timeout;
+    /** Builder; see {@link ElasticCacheModelBuilder} for the engine and request defaults. */
+    public static class Builder extends ElasticCacheModelBuilder<Builder> {
         private Executor executor;
-
-        /** A loaded engine to share (several models can use one copy of the weights); the model will not close it. */
-        public Builder engine(ElasticCacheEngine engine) {
-            this.engine = engine;
-            return this;
-        }
-
-        /** A LLaDA checkpoint folder to load; the model owns the engine and closes it in {@link #close()}. */
-        public Builder modelDir(Path modelDir) {
-            this.modelDir = modelDir;
-            return this;
-        }
-
-        /** Full engine settings (device, queue capacity, default timeout and decoding options) for an owned engine. */
-        public Builder engineConfig(EngineConfig engineConfig) {
-            this.engineConfig = engineConfig;
-            return this;
-        }
-
-        /**
-         * Defaults for every request (a request's own parameters override them): a plain
-         * {@code ChatRequestParameters} or {@link ElasticCacheChatRequestParameters} with decoding knobs.
-         */
-        public Builder defaultRequestParameters(ChatRequestParameters defaultRequestParameters) {
-            this.defaultRequestParameters = defaultRequestParameters;
-            return this;
-        }
-
-        public Builder listeners(List<ChatModelListener> listeners) {
-            this.listeners = listeners;
-            return this;
-        }
-
-        public Builder listeners(ChatModelListener... listeners) {
-            return listeners(Arrays.asList(listeners));
-        }
-
-        /** Per-request timeout (default: the engine's request timeout). */
-        public Builder timeout(Duration timeout) {
-            this.timeout = timeout;
-            return this;
-        }
 
         /**
          * Where handler callbacks run; each streaming request occupies one task of it until its last callback
