@@ -1,0 +1,79 @@
+package dev.elasticcache.samples.chat;
+
+import dev.elasticcache.engine.EngineOverloadedException;
+import dev.elasticcache.engine.GenerationTimeoutException;
+import java.util.concurrent.CancellationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Maps engine errors of the {@code /api} endpoints to RFC 9457 problem details: invalid input 400 (the message
+ * names the fix), a full queue 429 with {@code Retry-After}, a generation timeout or a closed engine 503.
+ */
+@RestControllerAdvice(assignableTypes = ChatController.class)
+public class ApiErrors {
+
+    @ExceptionHandler(EngineOverloadedException.class)
+    ResponseEntity<ProblemDetail> overloaded(EngineOverloadedException e) {
+        return problem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), retryAfterSeconds(e));
+    }
+
+    @ExceptionHandler(GenerationTimeoutException.class)
+    ResponseEntity<ProblemDetail> timeout(GenerationTimeoutException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException e) {
+        return problem(HttpStatus.BAD_REQUEST, e.getMessage(), null);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        return problem(HttpStatus.BAD_REQUEST, "the request body is not valid JSON for this endpoint: "
+                + e.getMostSpecificCause().getMessage(), null);
+    }
+
+    @ExceptionHandler({IllegalStateException.class, CancellationException.class})
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null);
+    }
+
+    /** The HTTP status an engine error maps to (also reported inside a stream that already started). */
+    static HttpStatus statusOf(Throwable e) {
+        if (e instanceof EngineOverloadedException) {
+            return HttpStatus.TOO_MANY_REQUESTS;
+        }
+        if (e instanceof IllegalArgumentException) {
+            return HttpStatus.BAD_REQUEST;
+        }
+        if (e instanceof GenerationTimeoutException || e instanceof IllegalStateException
+                || e instanceof CancellationException) {
+            return HttpStatus.SERVICE_UNAVAILABLE;
+        }
+        return HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+
+    static String messageOf(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Whole seconds to wait, at least 1. */
+    static long retryAfterSeconds(EngineOverloadedException e) {
+        return Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail, Long retryAfter) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+        }
+        return response.body(body);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.elasticcache.samples.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Drives the chat page in a real headless Chromium: type, send, watch the streamed answer and its statistics,
+ * compare with the baseline. Uses Debian's {@code chromium} and {@code chromium-driver} (never Selenium
+ * Manager, which would download a browser); skipped when they are not installed.
+ */
+class BrowserTests extends AppTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private ChromeDriverService service;
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void startBrowser(@TempDir Path profile) throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "headless Chromium not installed: run `apt-get update && apt-get install -y chromium chromium-driver`"
+                        + " (needs " + CHROMIUM + " and " + CHROMEDRIVER + ")");
+        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+                .withLogFile(new File("target/chromedriver.log")).build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath());
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+    }
+
+    @Test
+    void pageStreamsTheAnswerWithStatisticsAndComparesWithTheBaseline() throws Exception {
+        String expected = JsonMapper.builder().build().readTree(postJson("/api/chat",
+                "{\"message\":\"" + PROMPT + "\",\"strategy\":\"elastic\",\"gamma\":0.8,\"maxTokens\":32}").body())
+                .get("answer").asString();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+
+        browser.get("http://localhost:" + port + "/");
+        wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+        assertThat(browser.findElement(By.id("model")).getText()).contains("parameters");
+        new Select(browser.findElement(By.id("strategy"))).selectByValue("elastic");
+        WebElement gamma = browser.findElement(By.id("gamma"));
+        gamma.clear();
+        gamma.sendKeys("0.8");
+        assertThat(browser.findElement(By.id("maxTokens")).getDomProperty("value")).isEqualTo("32");
+        browser.findElement(By.id("message")).sendKeys(PROMPT);
+        browser.findElement(By.id("send")).click();
+
+        WebElement turn = wait.until(d -> {
+            var done = d.findElements(By.cssSelector(".turn.assistant[data-done='true']"));
+            return done.isEmpty() ? null : done.get(0);
+        });
+        String answer = (String) ((JavascriptExecutor) browser).executeScript(
+                "return arguments[0].querySelector('.answer').textContent", turn);
+        if (expected.isEmpty()) {
+            assertThat(answer).isEqualTo("(empty answer)");
+        } else {
+            assertThat(answer).isEqualTo(expected);
+            assertThat(Integer.parseInt(turn.getDomAttribute("data-chunks"))).isPositive();
+        }
+        assertThat(turn.findElement(By.cssSelector(".stat-strategy b")).getText()).isEqualTo("elastic");
+        assertThat(Integer.parseInt(turn.findElement(By.cssSelector(".stat-nfe b")).getText())).isBetween(1, 32);
+        assertThat(Double.parseDouble(turn.findElement(By.cssSelector(".stat-tps b")).getText())).isNotNegative();
+        assertThat(turn.findElement(By.cssSelector(".stat-recompute b")).getText()).matches("\\d+\\.\\d%");
+        assertThat(turn.findElement(By.cssSelector(".answer")).getDomAttribute("class")).doesNotContain("streaming");
+
+        turn.findElement(By.cssSelector("button.compare")).click();
+        WebElement speedup = wait.until(d -> {
+            var found = turn.findElements(By.cssSelector(".comparison .speedup"));
+            return found.isEmpty() ? null : found.get(0);
+        });
+        assertThat(speedup.getText()).matches("\\d+\\.\\d\\d\u00d7|n/a");
+        assertThat(turn.findElement(By.cssSelector(".comparison")).getText()).contains("against llada");
+        assertThat(turn.findElement(By.cssSelector(".comparison .baseline-stats .stat-strategy b")).getText())
+                .isEqualTo("llada");
+    }
+}
