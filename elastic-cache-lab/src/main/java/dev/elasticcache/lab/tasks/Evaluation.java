@@ -1,0 +1,59 @@
+package dev.elasticcache.lab.tasks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Exact-match results of a list of tasks.
+ *
+ * @param outcomes one per task, in order
+ * @param seconds wall time of the decoding
+ */
+public record Evaluation(List<Outcome> outcomes, double seconds) {
+
+    /** One decoded task. */
+    public record Outcome(Task task, String decoded, boolean correct) {}
+
+    /** Correct and total counts per family, families in first-seen order. */
+    public Map<String, int[]> perFamily() {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            int[] c = out.computeIfAbsent(o.task().family(), f -> new int[2]);
+            c[0] += o.correct() ? 1 : 0;
+            c[1]++;
+        }
+        return out;
+    }
+
+    public int correct() {
+        return (int) outcomes.stream().filter(Outcome::correct).count();
+    }
+
+    public double accuracy() {
+        return outcomes.isEmpty() ? 0 : (double) correct() / outcomes.size();
+    }
+
+    /** Accuracy per family, e.g. for {@code training.json}. */
+    public Map<String, Double> familyAccuracy() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        perFamily().forEach((f, c) -> out.put(f, (double) c[0] / c[1]));
+        return out;
+    }
+
+    /** One line: overall and per-family exact match. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "exact match %d/%d = %.1f%%",
+                correct(), outcomes.size(), 100 * accuracy()));
+        List<String> parts = new ArrayList<>();
+        perFamily().forEach((f, c) -> parts.add(String.format(Locale.ROOT, "%s %d/%d = %.1f%%", f, c[0], c[1],
+                100.0 * c[0] / c[1])));
+        if (!parts.isEmpty()) {
+            sb.append(" [").append(String.join(", ", parts)).append(']');
+        }
+        sb.append(String.format(Locale.ROOT, " (%.1f s)", seconds));
+        return sb.toString();
+    }
+}

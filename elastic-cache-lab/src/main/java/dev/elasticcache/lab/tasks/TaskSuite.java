@@ -1,0 +1,100 @@
+package dev.elasticcache.lab.tasks;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A mix of task families with a held-out evaluation split.
+ *
+ * <p>The split is a function of the prompt text: a prompt is held out when a 64-bit FNV-1a hash of its UTF-8
+ * bytes falls into one of {@link #HELD_OUT_BUCKETS} of {@link #BUCKETS} buckets. {@link #train} never yields a
+ * held-out prompt and {@link #evaluation} yields only held-out prompts, so the two sets are disjoint by
+ * construction, whatever the seeds.
+ */
+public final class TaskSuite {
+    public static final int BUCKETS = 16;
+    public static final int HELD_OUT_BUCKETS = 2;
+    /** Seed of the evaluation list; fixed so that every report scores the same prompts. */
+    public static final long EVALUATION_SEED = 0x5EED_E7A1L;
+
+    private final List<TaskFamily> families;
+
+    public TaskSuite(List<TaskFamily> families) {
+        if (families.isEmpty()) {
+            throw new IllegalArgumentException("a task suite needs at least one family");
+        }
+        this.families = List.copyOf(families);
+    }
+
+    /** The suite the shipped model is trained on: reverse, sort and record. */
+    public static TaskSuite standard() {
+        return new TaskSuite(List.of(new ReverseWords(), new SortNumbers(), new RecordToJson()));
+    }
+
+    public List<TaskFamily> families() {
+        return families;
+    }
+
+    public List<String> familyNames() {
+        return families.stream().map(TaskFamily::name).toList();
+    }
+
+    /** True when {@code prompt} belongs to the evaluation split. */
+    public static boolean isHeldOut(String prompt) {
+        return Long.remainderUnsigned(fnv1a64(prompt), BUCKETS) < HELD_OUT_BUCKETS;
+    }
+
+    /**
+     * An endless, deterministic stream of training tasks: families drawn uniformly at random, held-out
+     * prompts skipped.
+     */
+    public Stream<Task> train(long seed) {
+        Random random = new Random(seed);
+        return Stream.generate(() -> {
+            while (true) {
+                Task t = families.get(random.nextInt(families.size())).generate(random);
+                if (!isHeldOut(t.prompt())) {
+                    return t;
+                }
+            }
+        });
+    }
+
+    /** {@code count} distinct held-out tasks, families in turn, from {@link #EVALUATION_SEED}. */
+    public List<Task> evaluation(int count) {
+        return evaluation(count, EVALUATION_SEED);
+    }
+
+    /** {@code count} distinct held-out tasks, families in turn, drawn from {@code seed}. */
+    public List<Task> evaluation(int count, long seed) {
+        Random random = new Random(seed);
+        List<Task> out = new ArrayList<>(count);
+        Set<String> seen = new HashSet<>();
+        int attempts = 0;
+        while (out.size() < count) {
+            TaskFamily family = families.get(out.size() % families.size());
+            Task t = family.generate(random);
+            if (isHeldOut(t.prompt()) && seen.add(t.prompt())) {
+                out.add(t);
+            }
+            if (++attempts > 1000 * (count + 10)) {
+                throw new IllegalStateException("cannot draw " + count + " distinct held-out tasks");
+            }
+        }
+        return out;
+    }
+
+    static long fnv1a64(String text) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x100000001b3L;
+        }
+        return hash;
+    }
+}

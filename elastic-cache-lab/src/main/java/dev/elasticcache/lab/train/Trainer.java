@@ -1,0 +1,338 @@
+package dev.elasticcache.lab.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.elasticcache.DjlDefaults;
+import dev.elasticcache.checkpoint.CheckpointReader;
+import dev.elasticcache.checkpoint.CheckpointWriter;
+import dev.elasticcache.checkpoint.DType;
+import dev.elasticcache.checkpoint.LladaCheckpoint;
+import dev.elasticcache.lab.tasks.Task;
+import dev.elasticcache.lab.tasks.TaskEncoding;
+import dev.elasticcache.lab.tasks.TaskSuite;
+import dev.elasticcache.model.LladaConfig;
+import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.model.LladaTensorLayout;
+import dev.elasticcache.model.LladaWeights;
+import dev.elasticcache.model.Qkv;
+import dev.elasticcache.model.TensorOps;
+import dev.elasticcache.tokenizer.TinyTokenizerFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * LLaDA supervised fine-tuning on DJL autograd (CPU).
+ *
+ * <p>Parameters are NDArrays named and shaped as in a LLaDA checkpoint ({@link LladaTensorLayout}); every
+ * step assembles them into the fused inference layout ({@link LladaWeights#assemble}) inside a sub-manager of
+ * the parameters' manager and runs the project's own forward ({@link LladaModel#forward}), so training and
+ * inference share one code path. The step's sub-manager is closed before the next step, so native memory
+ * does not grow.
+ *
+ * <p>LLaDA attention has no mask, so prompts are never padded: each sequence of a batch goes through its own
+ * forward (its length is its prompt plus the batch's generation length) and the batch loss is the mean of
+ * the sequences' losses ({@link MaskingObjective}), back-propagated once.
+ */
+public final class Trainer implements AutoCloseable {
+    private final LladaConfig config;
+    private TrainOptions options;
+    private final TaskEncoding encoding;
+    private final MaskingObjective objective;
+    private final NDManager paramManager;
+    private final List<String> names;
+    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private final Map<String, long[]> shapes;
+    private final float[][] values;
+    private final AdamW adam;
+    private final Iterator<Task> data;
+    private final Random maskRandom;
+    private final Random lengthRandom;
+    private long step;
+
+    /** Result of one optimizer step. */
+    public record StepResult(long step, double loss, double learningRate, double gradNorm, long tokens, int genLength,
+            int maskedTokens) {}
+
+    /** A trainer starting from {@link #initialWeights} of {@code options.seed()}. */
+    public Trainer(LladaConfig config, TrainOptions options, TaskSuite suite, TaskEncoding encoding) {
+        this(config, options, suite, encoding, initialWeights(config, options.seed(), options.initStd()));
+    }
+
+    /** A trainer starting from the given named weights (e.g. a checkpoint, to continue training). */
+    public Trainer(LladaConfig config, TrainOptions options, TaskSuite suite, TaskEncoding encoding,
+            Map<String, float[]> initial) {
+        DjlDefaults.apply();
+        this.config = config;
+        this.options = options;
+        this.encoding = encoding;
+        this.objective = new MaskingObjective(config.maskTokenId());
+        this.shapes = LladaTensorLayout.expectedShapes(config);
+        this.names = List.copyOf(shapes.keySet());
+        this.paramManager = NDManager.newBaseManager(Device.cpu());
+        this.values = new float[names.size()][];
+        int[] sizes = new int[names.size()];
+        boolean[] decay = new boolean[names.size()];
+        try {
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                float[] init = initial.get(name);
+                long[] shape = shapes.get(name);
+                if (init == null || init.length != Math.toIntExact(new Shape(shape).size())) {
+                    throw new IllegalArgumentException("initial weights lack " + name + " or have the wrong size");
+                }
+                values[i] = init.clone();
+                NDArray p = paramManager.create(values[i], new Shape(shape));
+                p.setRequiresGradient(true);
+                params.put(name, p);
+                sizes[i] = values[i].length;
+                decay[i] = shape.length > 1;
+            }
+        } catch (RuntimeException e) {
+            paramManager.close();
+            throw e;
+        }
+        this.adam = new AdamW(sizes, decay, options.beta1(), options.beta2(), 1e-8);
+        this.data = suite.train(options.seed()).iterator();
+        this.maskRandom = new Random(options.seed() * 31 + 1);
+        this.lengthRandom = new Random(options.seed() * 31 + 2);
+    }
+
+    /**
+     * Initial weights for training: matrices ~ N(0, std²), the residual output projections (attn_out and the
+     * MLP's ff_out of each block) scaled down by sqrt(2 n_layers), RMSNorm weights 1.
+     */
+    public static Map<String, float[]> initialWeights(LladaConfig config, long seed, double std) {
+        Random random = new Random(seed);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        double residualStd = std / Math.sqrt(2.0 * config.nLayers());
+        for (Map.Entry<String, long[]> e : LladaTensorLayout.expectedShapes(config).entrySet()) {
+            long[] shape = e.getValue();
+            float[] data = new float[Math.toIntExact(new Shape(shape).size())];
+            if (shape.length == 1) {
+                java.util.Arrays.fill(data, 1f);
+            } else {
+                String name = e.getKey();
+                boolean residual = name.endsWith(LladaTensorLayout.ATTN_OUT + ".weight")
+                        || (name.startsWith(LladaTensorLayout.PREFIX + "blocks.")
+                                && name.endsWith("." + LladaTensorLayout.FF_OUT + ".weight"));
+                double s = residual ? residualStd : std;
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) (s * random.nextGaussian());
+                }
+            }
+            out.put(e.getKey(), data);
+        }
+        return out;
+    }
+
+    /** Reads all weights of a checkpoint folder as fp32 arrays (to continue training from it). */
+    public static Map<String, float[]> readWeights(Path folder) {
+        try (LladaCheckpoint checkpoint = LladaCheckpoint.open(folder)) {
+            CheckpointReader reader = checkpoint.reader();
+            Map<String, float[]> out = new LinkedHashMap<>();
+            for (String name : LladaTensorLayout.expectedShapes(checkpoint.config()).keySet()) {
+                out.put(name, reader.readFloats(name));
+            }
+            return out;
+        }
+    }
+
+    public LladaConfig config() {
+        return config;
+    }
+
+    public TrainOptions options() {
+        return options;
+    }
+
+    /** Changes the length of the learning-rate schedule (e.g. once the step time of a timed run is known). */
+    public void setTotalSteps(long totalSteps) {
+        options = options.withTotalSteps(totalSteps);
+    }
+
+    public long step() {
+        return step;
+    }
+
+    /** Draws the next batch: tasks from the stream, one generation length for the whole batch, masking. */
+    public List<MaskedSequence> nextBatch() {
+        int genLength = lengthRandom.nextDouble() < options.longFraction() ? options.longGenLength() : options.genLength();
+        int eot = encoding.tokenizer().eotTokenId();
+        List<MaskedSequence> batch = new ArrayList<>(options.batch());
+        for (int b = 0; b < options.batch(); b++) {
+            Task task = data.next();
+            int[] prompt = encoding.promptIds(task);
+            int[] clean = MaskingObjective.cleanSequence(prompt, encoding.answerIds(task), eot, config.eosTokenId(), genLength);
+            batch.add(objective.mask(clean, prompt.length, maskRandom));
+        }
+        return batch;
+    }
+
+    /** One optimizer step on the next batch. */
+    public StepResult trainStep() {
+        return trainStep(nextBatch());
+    }
+
+    /** One optimizer step on {@code batch}: forward, LLaDA SFT loss, backward, clipping, AdamW. */
+    public StepResult trainStep(List<MaskedSequence> batch) {
+        double lr = options.learningRate(step);
+        long tokens = 0;
+        int masked = 0;
+        double loss;
+        try (NDManager scope = paramManager.newSubManager()) {
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                LladaModel model = new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
+                NDArray total = null;
+                for (MaskedSequence s : batch) {
+                    NDArray seqLoss = sequenceLoss(model, s, scope);
+                    total = total == null ? seqLoss : total.add(seqLoss);
+                    tokens += s.length();
+                    masked += s.maskedCount();
+                }
+                // a scope-owned divisor: see forward() on why not div(Number)
+                total = total.mul(scope.create(1f / batch.size()));
+                collector.backward(total);
+                loss = total.getFloat();
+            }
+            double gradNorm = applyGradients(lr);
+            step++;
+            return new StepResult(step, loss, lr, gradNorm, tokens, batch.get(0).length() - batch.get(0).promptLength(), masked);
+        }
+    }
+
+    /** The batch loss of {@code batch} under the current weights, without gradients or an update. */
+    public double loss(List<MaskedSequence> batch) {
+        try (NDManager scope = paramManager.newSubManager()) {
+            LladaModel model = new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
+            double sum = 0;
+            for (MaskedSequence s : batch) {
+                sum += sequenceLoss(model, s, scope).getFloat();
+            }
+            return sum / batch.size();
+        }
+    }
+
+    /** {@code sum_i w_i * CE_i} of one masked sequence, as a scalar NDArray owned by {@code scope}. */
+    static NDArray sequenceLoss(LladaModel model, MaskedSequence s, NDManager scope) {
+        int n = s.length();
+        long[] targets = new long[n];
+        for (int i = 0; i < n; i++) {
+            targets[i] = s.targets()[i];
+        }
+        NDArray logProbs = forward(model, TensorOps.indices(scope, s.input())).logSoftmax(1);
+        NDArray picked = logProbs.gather(scope.create(targets, new Shape(n, 1)), 1).reshape(n);
+        return picked.mul(scope.create(s.weights())).sum().neg();
+    }
+
+    /**
+     * The model's cache-free forward ({@link LladaModel#forward}) built from its blocks, with one change that
+     * matters only under autograd: the attention scale is a tensor owned by the ids' scope. DJL's
+     * {@code mul(Number)} wraps the scalar in a Java-owned buffer and closes it at once, while autograd keeps
+     * it for the backward pass; once the garbage collector frees that buffer the backward reads garbage
+     * (seen as non-deterministic, exploding gradient norms). Arithmetic is otherwise identical.
+     *
+     * @param ids int64 token ids [N]
+     * @return logits [N, embeddingSize], owned by the ids' manager
+     */
+    public static NDArray forward(LladaModel model, NDArray ids) {
+        LladaConfig c = model.config();
+        NDManager scope = ids.getManager();
+        int n = Math.toIntExact(ids.getShape().get(0));
+        int group = c.nHeads() / c.nKvHeads();
+        NDArray scale = scope.create((float) (1.0 / Math.sqrt(c.headDim())));
+        NDList tables = model.ropeTables(TensorOps.range(scope, n));
+        NDArray h = model.embed(ids);
+        for (int l = 0; l < c.nLayers(); l++) {
+            Qkv qkv = model.project(l, h, tables);
+            NDArray k = group == 1 ? qkv.k() : qkv.k().repeat(0, group);
+            NDArray v = group == 1 ? qkv.v() : qkv.v().repeat(0, group);
+            NDArray probs = qkv.q().matMul(k.transpose(0, 2, 1)).mul(scale).softmax(2);
+            NDArray context = probs.matMul(v).transpose(1, 0, 2).reshape(n, (long) c.nHeads() * c.headDim());
+            h = model.completeBlock(l, h, context);
+        }
+        return model.logits(h);
+    }
+
+    /** Reads and zeroes the gradients, clips them by global norm and applies AdamW; returns the norm. */
+    private double applyGradients(double lr) {
+        float[][] grads = new float[names.size()][];
+        double sq = 0;
+        for (int i = 0; i < names.size(); i++) {
+            try (NDArray g = params.get(names.get(i)).getGradient()) {
+                grads[i] = g.toFloatArray();
+                g.muli(0f);
+            }
+            for (float x : grads[i]) {
+                sq += (double) x * x;
+            }
+        }
+        double norm = Math.sqrt(sq);
+        float scale = norm > options.clipNorm() ? (float) (options.clipNorm() / norm) : 1f;
+        adam.beginStep();
+        for (int i = 0; i < names.size(); i++) {
+            float[] g = grads[i];
+            if (scale != 1f) {
+                for (int j = 0; j < g.length; j++) {
+                    g[j] *= scale;
+                }
+            }
+            float[] delta = adam.update(i, g, values[i], lr, options.weightDecay());
+            float[] v = values[i];
+            for (int j = 0; j < v.length; j++) {
+                v[j] -= delta[j];
+            }
+            NDArray p = params.get(names.get(i));
+            try (NDArray d = paramManager.create(delta, p.getShape())) {
+                p.subi(d);
+            }
+        }
+        return norm;
+    }
+
+    /**
+     * An inference model over the current parameters (no copy of the matrices that are not fused); closing
+     * it frees only its own arrays. Do not train while it is open.
+     */
+    public LladaModel inferenceModel() {
+        NDManager scope = paramManager.newSubManager();
+        try {
+            return new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
+        } catch (RuntimeException e) {
+            scope.close();
+            throw e;
+        }
+    }
+
+    /** The current weights, read back from the parameter NDArrays, in checkpoint order. */
+    public Map<String, float[]> weights() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (String name : names) {
+            out.put(name, params.get(name).toFloatArray());
+        }
+        return out;
+    }
+
+    /** Writes a LLaDA model folder: config.json, model.safetensors in {@code dtype}, tokenizer files. */
+    public void save(Path folder, DType dtype) {
+        CheckpointWriter writer = new CheckpointWriter(dtype);
+        weights().forEach((name, data) -> writer.add(name, shapes.get(name), data));
+        writer.write(folder, 1);
+        config.write(folder.resolve(LladaCheckpoint.CONFIG_FILE));
+        TinyTokenizerFiles.write(folder);
+    }
+
+    @Override
+    public void close() {
+        paramManager.close();
+    }
+}

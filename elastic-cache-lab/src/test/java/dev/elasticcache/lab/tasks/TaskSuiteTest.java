@@ -1,0 +1,107 @@
+package dev.elasticcache.lab.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TaskSuiteTest {
+    private final TaskSuite suite = TaskSuite.standard();
+
+    @Test
+    void trainingStreamIsDeterministicPerSeed() {
+        List<Task> a = suite.train(7).limit(200).toList();
+        List<Task> b = suite.train(7).limit(200).toList();
+        List<Task> c = suite.train(8).limit(200).toList();
+        assertThat(a).isEqualTo(b);
+        assertThat(a).isNotEqualTo(c);
+        assertThat(suite.evaluation(60)).isEqualTo(suite.evaluation(60));
+    }
+
+    @Test
+    void evaluationSplitIsDisjointFromTraining() {
+        List<Task> eval = suite.evaluation(300);
+        Set<String> evalPrompts = eval.stream().map(Task::prompt).collect(Collectors.toSet());
+        assertThat(evalPrompts).hasSize(300);
+        assertThat(eval).allMatch(t -> TaskSuite.isHeldOut(t.prompt()));
+        for (long seed = 1; seed <= 3; seed++) {
+            List<Task> train = suite.train(seed).limit(20_000).toList();
+            assertThat(train).noneMatch(t -> TaskSuite.isHeldOut(t.prompt()));
+            assertThat(train).noneMatch(t -> evalPrompts.contains(t.prompt()));
+        }
+    }
+
+    @Test
+    void evaluationCyclesThroughFamilies() {
+        List<Task> eval = suite.evaluation(9);
+        assertThat(eval.stream().map(Task::family).toList()).containsExactly(
+                "reverse", "sort", "record", "reverse", "sort", "record", "reverse", "sort", "record");
+    }
+
+    @Test
+    void answersAreDeterminedByThePromptAndOfTheIntendedLength() {
+        List<Task> tasks = new ArrayList<>(suite.train(3).limit(3000).toList());
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (Task t : tasks) {
+            int bytes = t.answer().getBytes(StandardCharsets.UTF_8).length;
+            min = Math.min(min, bytes);
+            max = Math.max(max, bytes);
+            switch (t.family()) {
+                case "reverse" -> {
+                    List<String> words = new ArrayList<>(Arrays.asList(t.prompt().substring(t.prompt().indexOf(':') + 2).split(" ")));
+                    java.util.Collections.reverse(words);
+                    assertThat(t.answer()).isEqualTo(String.join(" ", words));
+                }
+                case "sort" -> {
+                    List<Integer> in = Arrays.stream(t.prompt().substring(t.prompt().indexOf(':') + 2).split(", "))
+                            .map(Integer::parseInt).toList();
+                    List<Integer> out = Arrays.stream(t.answer().split(", ")).map(Integer::parseInt).toList();
+                    assertThat(out).isSorted().containsExactlyInAnyOrderElementsOf(in);
+                    assertThat(new HashSet<>(in)).hasSameSizeAs(in);
+                }
+                case "record" -> {
+                    String body = t.prompt().substring(t.prompt().indexOf(':') + 2);
+                    JsonObject json = JsonParser.parseString(t.answer()).getAsJsonObject();
+                    List<String> keys = new ArrayList<>(json.keySet());
+                    assertThat(keys).isSorted();
+                    for (String pair : body.split(";")) {
+                        String[] kv = pair.split("=");
+                        if (kv[0].equals("age")) {
+                            assertThat(json.get("age").getAsInt()).isEqualTo(Integer.parseInt(kv[1]));
+                        } else {
+                            assertThat(json.get(kv[0]).getAsString()).isEqualTo(kv[1].toUpperCase(java.util.Locale.ROOT));
+                        }
+                    }
+                    assertThat(keys).hasSize(body.split(";").length);
+                }
+                default -> throw new AssertionError("unexpected family " + t.family());
+            }
+        }
+        assertThat(min).isBetween(25, 35);
+        assertThat(max).isBetween(90, 120);
+    }
+
+    @Test
+    void heldOutShareIsAboutTheConfiguredFraction() {
+        int held = 0;
+        int n = 20_000;
+        java.util.Random r = new java.util.Random(5);
+        TaskFamily f = new SortNumbers();
+        for (int i = 0; i < n; i++) {
+            if (TaskSuite.isHeldOut(f.generate(r).prompt())) {
+                held++;
+            }
+        }
+        double expected = (double) TaskSuite.HELD_OUT_BUCKETS / TaskSuite.BUCKETS;
+        assertThat((double) held / n).isBetween(expected - 0.02, expected + 0.02);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.elasticcache.lab.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import dev.elasticcache.checkpoint.CheckpointReader;
+import dev.elasticcache.checkpoint.DType;
+import dev.elasticcache.checkpoint.LladaCheckpoint;
+import dev.elasticcache.lab.tasks.Task;
+import dev.elasticcache.lab.tasks.TaskEncoding;
+import dev.elasticcache.lab.tasks.TaskSuite;
+import dev.elasticcache.model.LladaConfig;
+import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.model.TensorOps;
+import dev.elasticcache.tokenizer.LladaTokenizer;
+import dev.elasticcache.tokenizer.TinyTokenizerFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    private static LladaTokenizer tokenizer;
+    private static TaskEncoding encoding;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void openTokenizer(@TempDir Path tokenizerDir) {
+        TinyTokenizerFiles.write(tokenizerDir);
+        tokenizer = LladaTokenizer.open(tokenizerDir);
+        encoding = new TaskEncoding(tokenizer);
+    }
+
+    @AfterAll
+    static void closeTokenizer() {
+        tokenizer.close();
+    }
+
+    private static LladaConfig tinyConfig() {
+        return LladaConfig.builder().dModel(32).nHeads(4).nLayers(2).mlpHiddenSize(64)
+                .vocabSize(TinyTokenizerFiles.VOCAB_SIZE).maskTokenId(TinyTokenizerFiles.MASK_ID)
+                .eosTokenId(TinyTokenizerFiles.EOS_ID).ropeTheta(10000).maxSequenceLength(1024).build();
+    }
+
+    private static TrainOptions options(long seed) {
+        // short responses keep the test fast; one in four batches uses the long padding
+        return new TrainOptions(seed, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9, 0.98, 1.0, 128, 192, 0.25, 0.02);
+    }
+
+    /** A fixed batch from held-out prompts with a fixed masking, to compare losses before and after training. */
+    private static List<MaskedSequence> fixedBatch(LladaConfig config) {
+        MaskingObjective objective = new MaskingObjective(config.maskTokenId());
+        Random random = new Random(99);
+        List<MaskedSequence> out = new ArrayList<>();
+        for (Task t : TaskSuite.standard().evaluation(6)) {
+            int[] prompt = encoding.promptIds(t);
+            int[] clean = MaskingObjective.cleanSequence(prompt, encoding.answerIds(t), tokenizer.eotTokenId(),
+                    config.eosTokenId(), 128);
+            out.add(objective.mask(clean, prompt.length, 0.5, random));
+        }
+        return out;
+    }
+
+    @Test
+    void lossFallsAndTheCheckpointReadsBackWithIdenticalWeights() {
+        LladaConfig config = tinyConfig();
+        List<MaskedSequence> probe = fixedBatch(config);
+        Path folder = dir.resolve("model");
+        Map<String, float[]> trained;
+        float[] trainerLogits;
+        int[] ids = encoding.promptIds(TaskSuite.standard().evaluation(1).get(0));
+        try (Trainer trainer = new Trainer(config, options(3), TaskSuite.standard(), encoding)) {
+            double before = trainer.loss(probe);
+            double firstSteps = 0;
+            double lastSteps = 0;
+            for (int i = 0; i < 20; i++) {
+                Trainer.StepResult r = trainer.trainStep();
+                assertThat(r.loss()).isFinite();
+                assertThat(r.gradNorm()).isFinite();
+                firstSteps += i < 5 ? r.loss() : 0;
+                lastSteps += i >= 15 ? r.loss() : 0;
+            }
+            double after = trainer.loss(probe);
+            assertThat(after).isLessThan(0.7 * before);
+            assertThat(lastSteps).isLessThan(firstSteps);
+            trainer.save(folder, DType.F32);
+            trained = trainer.weights();
+            try (LladaModel model = trainer.inferenceModel(); NDManager scope = model.manager().newSubManager()) {
+                trainerLogits = Trainer.forward(model, TensorOps.indices(scope, ids)).toFloatArray();
+                // the trainer's forward is the model's forward
+                float[] reference = model.forward(TensorOps.indices(scope, ids)).toFloatArray();
+                assertClose(trainerLogits, reference, 1e-5f);
+            }
+        }
+        assertThat(folder.resolve("config.json")).exists();
+        assertThat(folder.resolve("model.safetensors")).exists();
+        assertThat(folder.resolve("tokenizer.json")).exists();
+        assertThat(folder.resolve("tokenizer_config.json")).exists();
+        try (LladaCheckpoint checkpoint = LladaCheckpoint.open(folder)) {
+            assertThat(checkpoint.config()).isEqualTo(config);
+            CheckpointReader reader = checkpoint.reader();
+            assertThat(reader.tensorNames()).containsExactlyInAnyOrderElementsOf(trained.keySet());
+            trained.forEach((name, data) -> assertThat(reader.readFloats(name)).as(name).containsExactly(data));
+        }
+        try (LladaModel loaded = LladaModel.load(folder); NDManager scope = loaded.manager().newSubManager()) {
+            assertThat(loaded.weights().embedding().toFloatArray()).containsExactly(trained.get("model.transformer.wte.weight"));
+            assertClose(loaded.forward(TensorOps.indices(scope, ids)).toFloatArray(), trainerLogits, 1e-4f);
+        }
+    }
+
+    @Test
+    void trainingIsDeterministicFromTheSeed() {
+        LladaConfig config = tinyConfig();
+        double[][] losses = new double[2][3];
+        List<Map<String, float[]>> weights = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (Trainer trainer = new Trainer(config, options(8), TaskSuite.standard(), encoding)) {
+                for (int i = 0; i < 3; i++) {
+                    losses[run][i] = trainer.trainStep().loss();
+                }
+                weights.add(trainer.weights());
+            }
+        }
+        assertThat(losses[1]).containsExactly(losses[0]);
+        weights.get(0).forEach((name, data) -> assertThat(weights.get(1).get(name)).as(name).containsExactly(data));
+    }
+
+    @Test
+    void initialWeightsAreSmallMatricesAndUnitNorms() {
+        Map<String, float[]> w = Trainer.initialWeights(tinyConfig(), 1, 0.02);
+        assertThat(w.get("model.transformer.ln_f.weight")).containsOnly(1f);
+        float[] q = w.get("model.transformer.blocks.0.q_proj.weight");
+        double sq = 0;
+        for (float x : q) {
+            sq += x * x;
+        }
+        assertThat(Math.sqrt(sq / q.length)).isBetween(0.017, 0.023);
+        float[] out = w.get("model.transformer.blocks.1.attn_out.weight");
+        double so = 0;
+        for (float x : out) {
+            so += x * x;
+        }
+        assertThat(Math.sqrt(so / out.length)).isBetween(0.006, 0.014); // 0.02 / sqrt(2 * 2 layers)
+        assertThat(Trainer.initialWeights(tinyConfig(), 1, 0.02).get("model.transformer.blocks.0.q_proj.weight"))
+                .containsExactly(q);
+    }
+
+    private static void assertClose(float[] actual, float[] expected, float tolerance) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            if (Math.abs(actual[i] - expected[i]) > tolerance * Math.max(1, Math.abs(expected[i]))) {
+                throw new AssertionError("index " + i + ": " + actual[i] + " vs " + expected[i]);
+            }
+        }
+    }
+}
