@@ -31,8 +31,19 @@ public final class TaskSuite {
         this.families = List.copyOf(families);
     }
 
-    /** The suite the shipped model is trained on: reverse, sort and record. */
+    /**
+     * The suite the shipped model is trained on: three copy-with-transformation families (uppercase, dashes,
+     * json) that a ~1M-parameter model learns on two CPU cores within the training budget.
+     */
     public static TaskSuite standard() {
+        return new TaskSuite(List.of(new UppercaseWords(), new JoinWithDashes(), new FieldsToJson()));
+    }
+
+    /**
+     * Harder families (reverse, sort, record with sorted keys and upper-cased values) that a first 35-minute run
+     * of the same model did not learn (0% exact match): kept for larger models and longer training.
+     */
+    public static TaskSuite hard() {
         return new TaskSuite(List.of(new ReverseWords(), new SortNumbers(), new RecordToJson()));
     }
 

@@ -44,7 +44,7 @@ import java.util.Set;
  * </pre>
  */
 public final class TrainMain {
-    private static final Set<String> OPTIONS = Set.of("out", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
+    private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
             "final-eval", "dtype", "init", "log-every");
 
@@ -89,7 +89,8 @@ public final class TrainMain {
         TrainOptions options = new TrainOptions(seed, args.getInt("batch", d.batch()), d.totalSteps(), args.getDouble("lr", d.peakLr()),
                 args.getInt("warmup", d.warmupSteps()), d.minLrRatio(), args.getDouble("weight-decay", d.weightDecay()),
                 d.beta1(), d.beta2(), args.getDouble("clip", d.clipNorm()), d.genLength(), d.longGenLength(),
-                args.getDouble("long-fraction", d.longFraction()), args.getDouble("init-std", d.initStd()));
+                args.getDouble("long-fraction", d.longFraction()), args.getDouble("init-std", d.initStd()),
+                args.getDouble("short-fraction", d.shortFraction()));
         int evalEvery = args.getInt("eval-every", 500);
         int evalCount = args.getInt("eval-count", 30);
         int finalEval = args.getInt("final-eval", 60);
@@ -222,6 +223,7 @@ public final class TrainMain {
         hp.addProperty("gen_length", options.genLength());
         hp.addProperty("long_gen_length", options.longGenLength());
         hp.addProperty("long_fraction", options.longFraction());
+        hp.addProperty("short_fraction", options.shortFraction());
         hp.addProperty("init_std", options.initStd());
         if (args.has("init")) {
             hp.addProperty("continued_from", args.get("init", null));

@@ -164,13 +164,28 @@ public final class Trainer implements AutoCloseable {
         return step;
     }
 
-    /** Draws the next batch: tasks from the stream, one generation length for the whole batch, masking. */
+    /**
+     * Draws the next batch: tasks from the stream, one padding rule for the whole batch (the usual generation
+     * length, the long one, or just past the batch's longest answer), masking.
+     */
     public List<MaskedSequence> nextBatch() {
-        int genLength = lengthRandom.nextDouble() < options.longFraction() ? options.longGenLength() : options.genLength();
+        double draw = lengthRandom.nextDouble();
         int eot = encoding.tokenizer().eotTokenId();
-        List<MaskedSequence> batch = new ArrayList<>(options.batch());
+        List<Task> tasks = new ArrayList<>(options.batch());
         for (int b = 0; b < options.batch(); b++) {
-            Task task = data.next();
+            tasks.add(data.next());
+        }
+        int genLength;
+        if (draw < options.longFraction()) {
+            genLength = options.longGenLength();
+        } else if (draw < options.longFraction() + options.shortFraction()) {
+            int longest = tasks.stream().mapToInt(t -> encoding.answerIds(t).length).max().orElse(0);
+            genLength = Math.min(options.genLength(), longest + 1 + 8 + lengthRandom.nextInt(17));
+        } else {
+            genLength = options.genLength();
+        }
+        List<MaskedSequence> batch = new ArrayList<>(options.batch());
+        for (Task task : tasks) {
             int[] prompt = encoding.promptIds(task);
             int[] clean = MaskingObjective.cleanSequence(prompt, encoding.answerIds(task), eot, config.eosTokenId(), genLength);
             batch.add(objective.mask(clean, prompt.length, maskRandom));

@@ -41,14 +41,16 @@ class TaskSuiteTest {
 
     @Test
     void evaluationCyclesThroughFamilies() {
-        List<Task> eval = suite.evaluation(9);
+        List<Task> eval = suite.evaluation(6);
         assertThat(eval.stream().map(Task::family).toList()).containsExactly(
-                "reverse", "sort", "record", "reverse", "sort", "record", "reverse", "sort", "record");
+                "uppercase", "dashes", "json", "uppercase", "dashes", "json");
+        assertThat(TaskSuite.hard().evaluation(3).stream().map(Task::family).toList())
+                .containsExactly("reverse", "sort", "record");
     }
 
     @Test
     void answersAreDeterminedByThePromptAndOfTheIntendedLength() {
-        List<Task> tasks = new ArrayList<>(suite.train(3).limit(3000).toList());
+        List<Task> tasks = new ArrayList<>(TaskSuite.hard().train(3).limit(3000).toList());
         int min = Integer.MAX_VALUE;
         int max = 0;
         for (Task t : tasks) {
@@ -88,6 +90,34 @@ class TaskSuiteTest {
         }
         assertThat(min).isBetween(25, 35);
         assertThat(max).isBetween(90, 120);
+    }
+
+    @Test
+    void standardFamiliesCopyThePromptWithTheirTransformation() {
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (Task t : suite.train(4).limit(3000).toList()) {
+            String body = t.prompt().substring(t.prompt().indexOf(':') + 2);
+            min = Math.min(min, t.answer().length());
+            max = Math.max(max, t.answer().length());
+            switch (t.family()) {
+                case "uppercase" -> assertThat(t.answer()).isEqualTo(body.toUpperCase(java.util.Locale.ROOT));
+                case "dashes" -> assertThat(t.answer()).isEqualTo(body.replace(' ', '-'));
+                case "json" -> {
+                    JsonObject json = JsonParser.parseString(t.answer()).getAsJsonObject();
+                    List<String> keys = new ArrayList<>();
+                    for (String pair : body.split(";")) {
+                        String[] kv = pair.split("=");
+                        keys.add(kv[0]);
+                        assertThat(json.get(kv[0]).getAsString()).isEqualTo(kv[1]);
+                    }
+                    assertThat(new ArrayList<>(json.keySet())).isEqualTo(keys);
+                }
+                default -> throw new AssertionError("unexpected family " + t.family());
+            }
+        }
+        assertThat(min).isBetween(15, 35);
+        assertThat(max).isBetween(80, 120);
     }
 
     @Test

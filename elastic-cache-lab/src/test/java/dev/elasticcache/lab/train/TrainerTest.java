@@ -52,7 +52,7 @@ class TrainerTest {
 
     private static TrainOptions options(long seed) {
         // short responses keep the test fast; one in four batches uses the long padding
-        return new TrainOptions(seed, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9, 0.98, 1.0, 128, 192, 0.25, 0.02);
+        return new TrainOptions(seed, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9, 0.98, 1.0, 128, 192, 0.25, 0.02, 0.25);
     }
 
     /** A fixed batch from held-out prompts with a fixed masking, to compare losses before and after training. */
