@@ -44,7 +44,7 @@ public final class BenchmarkMain {
         DjlDefaults.apply();
         Args args = Args.parse(argv, FLAGS);
         int[] lengths = ints(args.get("lengths", "128,256,512"));
-        int[] counts = ints(args.get("counts", "30,16,8"));
+        int[] counts = ints(args.get("counts", "24,12,6"));
         if (counts.length != lengths.length) {
             throw new IllegalArgumentException("--counts needs one count per length in --lengths");
         }
@@ -52,7 +52,7 @@ public final class BenchmarkMain {
         double[] gammas = Arrays.stream(args.get("gammas", "0.5,0.7,0.8,0.9,0.95,0.99").split(","))
                 .mapToDouble(Double::parseDouble).toArray();
         int sweepLength = args.getInt("sweep-length", 256);
-        int sweepCount = args.getInt("sweep-count", 16);
+        int sweepCount = args.getInt("sweep-count", 12);
         Path out = Path.of(args.get("out", "docs/benchmark"));
         Files.createDirectories(out);
 

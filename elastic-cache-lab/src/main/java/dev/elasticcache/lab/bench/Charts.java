@@ -37,7 +37,9 @@ final class Charts {
         double max = 1;
         for (double[] row : values) {
             for (double v : row) {
-                max = Math.max(max, v);
+                if (Double.isFinite(v)) {
+                    max = Math.max(max, v);
+                }
             }
         }
         double top = Math.pow(10, Math.ceil(Math.log10(max * 1.2)));
@@ -56,7 +58,7 @@ final class Charts {
             int x0 = LEFT + c * groupW + 15;
             for (int s = 0; s < series.size(); s++) {
                 double v = values[s][c];
-                if (Double.isNaN(v)) {
+                if (!Double.isFinite(v)) {
                     continue;
                 }
                 int h = (int) (plotH * Math.log10(Math.max(v, 1)) / Math.log10(top));
