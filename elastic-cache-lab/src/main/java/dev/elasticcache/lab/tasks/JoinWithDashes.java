@@ -1,6 +1,5 @@
 package dev.elasticcache.lab.tasks;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -16,11 +15,7 @@ public final class JoinWithDashes implements TaskFamily {
     /** 5 to 14 words: answers of roughly 25 to 80 bytes. */
     @Override
     public Task generate(Random random) {
-        int n = 5 + random.nextInt(10);
-        List<String> words = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            words.add(Words.pick(Words.COMMON, random));
-        }
+        List<String> words = Words.commonWords(random, 5, 14);
         return new Task(NAME, "Join these words with dashes: " + String.join(" ", words), String.join("-", words));
     }
 }

@@ -1,6 +1,5 @@
 package dev.elasticcache.lab.tasks;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -20,11 +19,7 @@ public final class UppercaseWords implements TaskFamily {
     /** 5 to 14 words: answers of roughly 25 to 80 bytes. */
     @Override
     public Task generate(Random random) {
-        int n = 5 + random.nextInt(10);
-        List<String> words = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            words.add(Words.pick(Words.COMMON, random));
-        }
+        List<String> words = Words.commonWords(random, 5, 14);
         String text = String.join(" ", words);
         return new Task(NAME, "Uppercase these words: " + text, text.toUpperCase(Locale.ROOT));
     }

@@ -34,6 +34,16 @@ final class Words {
     static final List<String> PETS = List.of(
             "cat", "dog", "parrot", "rabbit", "hamster", "turtle", "goldfish", "lizard", "horse", "snake");
 
+    /** {@code min..max} words drawn with repetition from {@link #COMMON}. */
+    static List<String> commonWords(Random random, int min, int max) {
+        int n = min + random.nextInt(max - min + 1);
+        List<String> words = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            words.add(pick(COMMON, random));
+        }
+        return words;
+    }
+
     static String pick(List<String> words, Random random) {
         return words.get(random.nextInt(words.size()));
     }
