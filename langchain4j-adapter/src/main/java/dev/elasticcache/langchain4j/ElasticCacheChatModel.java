@@ -1,15 +1,9 @@
 package dev.elasticcache.langchain4j;
 
-import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.GenerationResult;
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.util.List;
-import java.util.Set;
 
 /**
  * A LangChain4j {@link ChatModel} that decodes in-process with an Elastic-Cache (LLaDA diffusion) engine.
@@ -30,14 +24,11 @@ import java.util.Set;
  * <p>{@code chat(...)} blocks the calling thread while the engine's decoding thread works; requests from several
  * threads queue in the engine. Thread-safe. Close the model to free an engine it loaded itself.
  */
-public class ElasticCacheChatModel implements ChatModel, AutoCloseable {
+public class ElasticCacheChatModel extends ElasticCacheModelBase implements ChatModel {
 
-    private final ElasticCacheSupport support;
-    private final List<ChatModelListener> listeners;
 
     private ElasticCacheChatModel(Builder builder) {
-        this.support = builder.support();
-        this.listeners = builder.listenerList();
+        super(builder);
     }
 
     public static Builder builder() {
@@ -54,44 +45,6 @@ public class ElasticCacheChatModel implements ChatModel, AutoCloseable {
             throw ElasticCacheSupport.mapRuntimeError(e);
         }
         return support.toChatResponse(result, prepared.options());
-    }
-
-    /** The engine's decoding defaults overridden by the builder's {@code defaultRequestParameters}. */
-    @Override
-    public ElasticCacheChatRequestParameters defaultRequestParameters() {
-        return support.defaultParameters();
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return listeners;
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
-
-    /** None: no JSON-schema constrained output. */
-    @Override
-    public Set<Capability> supportedCapabilities() {
-        return Set.of();
-    }
-
-    /** The engine behind this model (shared or owned). */
-    public ElasticCacheEngine engine() {
-        return support.engine();
-    }
-
-    /** The loaded model's name, as reported in {@code ChatResponseMetadata.modelName()}. */
-    public String modelName() {
-        return support.modelName();
-    }
-
-    /** Frees the engine if this model loaded it; a shared engine ({@link Builder#engine}) stays open. */
-    @Override
-    public void close() {
-        support.close();
     }
 
     /** Builder; see {@link ElasticCacheModelBuilder} for the engine and request defaults. */

@@ -1,22 +1,16 @@
 package dev.elasticcache.langchain4j;
 
-import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationListener;
 import dev.elasticcache.engine.GenerationResult;
 import dev.langchain4j.exception.UnsupportedFeatureException;
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,17 +39,14 @@ import org.slf4j.LoggerFactory;
  * not stall decoding. Cancel through the {@link StreamingHandle} of {@code PartialResponseContext}: decoding
  * stops within one step and no further callback (not even {@code onError}) is made.
  */
-public class ElasticCacheStreamingChatModel implements StreamingChatModel, AutoCloseable {
+public class ElasticCacheStreamingChatModel extends ElasticCacheModelBase implements StreamingChatModel {
 
     private static final Logger log = LoggerFactory.getLogger(ElasticCacheStreamingChatModel.class);
 
-    private final ElasticCacheSupport support;
-    private final List<ChatModelListener> listeners;
     private final Executor executor;
 
     private ElasticCacheStreamingChatModel(Builder builder) {
-        this.support = builder.support();
-        this.listeners = builder.listenerList();
+        super(builder);
         this.executor = builder.executor != null ? builder.executor : CallbackThreads.EXECUTOR;
     }
 
@@ -85,47 +76,6 @@ public class ElasticCacheStreamingChatModel implements StreamingChatModel, AutoC
         } catch (Exception e) {
             log.warn("StreamingChatResponseHandler.onError threw; ignored", e);
         }
-    }
-
-    /** The engine's decoding defaults overridden by the builder's {@code defaultRequestParameters}. */
-    @Override
-    public ElasticCacheChatRequestParameters defaultRequestParameters() {
-        return support.defaultParameters();
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return listeners;
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
-
-    /** None: no JSON-schema constrained output. */
-    @Override
-    public Set<Capability> supportedCapabilities() {
-        return Set.of();
-    }
-
-    /** The engine behind this model (shared or owned). */
-    public ElasticCacheEngine engine() {
-        return support.engine();
-    }
-
-    /** The loaded model's name, as reported in {@code ChatResponseMetadata.modelName()}. */
-    public String modelName() {
-        return support.modelName();
-    }
-
-    /**
-     * Frees the engine if this model loaded it (running generations end with {@code onError}); with a shared
-     * engine it does nothing. An injected executor is never shut down.
-     */
-    @Override
-    public void close() {
-        support.close();
     }
 
     /** The default callback threads: daemon threads shared by all streaming models, idle ones end after 30 s. */
