@@ -32,7 +32,11 @@ public final class LladaModel implements AutoCloseable {
     private final LladaWeights weights;
     private final RotaryEmbedding rope;
     private final NDManager manager;
-    private final float scale;
+    /**
+     * 1/sqrt(hd) as a tensor owned by the model: DJL's {@code mul(Number)} frees its scalar at once, which an
+     * autograd graph (the trainer) would still read in the backward pass.
+     */
+    private final NDArray scale;
 
     /**
      * Wraps weights that already live in {@code manager}; closing the model closes that manager.
@@ -42,7 +46,7 @@ public final class LladaModel implements AutoCloseable {
         this.weights = weights;
         this.manager = manager;
         this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta(), config.maxSequenceLength());
-        this.scale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.scale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
     }
 
     /** Loads a LLaDA checkpoint folder onto the CPU. */

@@ -3,7 +3,6 @@ package dev.elasticcache.lab.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -19,7 +18,6 @@ import dev.elasticcache.model.LladaConfig;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.model.LladaWeights;
-import dev.elasticcache.model.Qkv;
 import dev.elasticcache.model.TensorOps;
 import dev.elasticcache.tokenizer.TinyTokenizerFiles;
 import java.nio.file.Path;
@@ -244,38 +242,9 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             targets[i] = s.targets()[i];
         }
-        NDArray logProbs = forward(model, TensorOps.indices(scope, s.input())).logSoftmax(1);
+        NDArray logProbs = model.forward(TensorOps.indices(scope, s.input())).logSoftmax(1);
         NDArray picked = logProbs.gather(scope.create(targets, new Shape(n, 1)), 1).reshape(n);
         return picked.mul(scope.create(s.weights())).sum().neg();
-    }
-
-    /**
-     * The model's cache-free forward ({@link LladaModel#forward}) built from its blocks, with one change that
-     * matters only under autograd: the attention scale is a tensor owned by the ids' scope. DJL's
-     * {@code mul(Number)} wraps the scalar in a Java-owned buffer and closes it at once, while autograd keeps
-     * it for the backward pass; once the garbage collector frees that buffer the backward reads garbage
-     * (seen as non-deterministic, exploding gradient norms). Arithmetic is otherwise identical.
-     *
-     * @param ids int64 token ids [N]
-     * @return logits [N, embeddingSize], owned by the ids' manager
-     */
-    public static NDArray forward(LladaModel model, NDArray ids) {
-        LladaConfig c = model.config();
-        NDManager scope = ids.getManager();
-        int n = Math.toIntExact(ids.getShape().get(0));
-        int group = c.nHeads() / c.nKvHeads();
-        NDArray scale = scope.create((float) (1.0 / Math.sqrt(c.headDim())));
-        NDList tables = model.ropeTables(TensorOps.range(scope, n));
-        NDArray h = model.embed(ids);
-        for (int l = 0; l < c.nLayers(); l++) {
-            Qkv qkv = model.project(l, h, tables);
-            NDArray k = group == 1 ? qkv.k() : qkv.k().repeat(0, group);
-            NDArray v = group == 1 ? qkv.v() : qkv.v().repeat(0, group);
-            NDArray probs = qkv.q().matMul(k.transpose(0, 2, 1)).mul(scale).softmax(2);
-            NDArray context = probs.matMul(v).transpose(1, 0, 2).reshape(n, (long) c.nHeads() * c.headDim());
-            h = model.completeBlock(l, h, context);
-        }
-        return model.logits(h);
     }
 
     /** Reads and zeroes the gradients, clips them by global norm and applies AdamW; returns the norm. */

@@ -94,10 +94,7 @@ class TrainerTest {
             trainer.save(folder, DType.F32);
             trained = trainer.weights();
             try (LladaModel model = trainer.inferenceModel(); NDManager scope = model.manager().newSubManager()) {
-                trainerLogits = Trainer.forward(model, TensorOps.indices(scope, ids)).toFloatArray();
-                // the trainer's forward is the model's forward
-                float[] reference = model.forward(TensorOps.indices(scope, ids)).toFloatArray();
-                assertClose(trainerLogits, reference, 1e-5f);
+                trainerLogits = model.forward(TensorOps.indices(scope, ids)).toFloatArray();
             }
         }
         assertThat(folder.resolve("config.json")).exists();
