@@ -1,5 +1,6 @@
 package dev.elasticcache.engine;
 
+import dev.elasticcache.decode.AnswerSpan;
 import dev.elasticcache.tokenizer.LladaTokenizer;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,8 @@ final class AnswerText {
     private final LladaTokenizer tokenizer;
     private final int promptLength;
     private final int maskId;
-    private final int[] terminators;
+    /** The end tokens plus the mask: the finished prefix stops at the first of them. */
+    private final int[] prefixEnds;
     private final List<String> stops;
     private String emitted = "";
     private boolean stopped;
@@ -23,7 +25,8 @@ final class AnswerText {
         this.tokenizer = tokenizer;
         this.promptLength = promptLength;
         this.maskId = maskId;
-        this.terminators = terminators;
+        this.prefixEnds = java.util.Arrays.copyOf(terminators, terminators.length + 1);
+        this.prefixEnds[terminators.length] = maskId;
         this.stops = stops;
     }
 
@@ -32,10 +35,7 @@ final class AnswerText {
         if (stopped) {
             return "";
         }
-        int end = promptLength;
-        while (end < sequence.length && sequence[end] != maskId && !isTerminator(sequence[end])) {
-            end++;
-        }
+        int end = promptLength + AnswerSpan.length(sequence, promptLength, prefixEnds);
         complete = finalState || end == sequence.length || sequence[end] != maskId;
         String text = tokenizer.decode(Arrays.copyOfRange(sequence, promptLength, end));
         int cut = firstStop(text);
@@ -60,15 +60,6 @@ final class AnswerText {
 
     boolean stopped() {
         return stopped;
-    }
-
-    private boolean isTerminator(int token) {
-        for (int t : terminators) {
-            if (t == token) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private int firstStop(String text) {

@@ -167,10 +167,10 @@ public final class ElasticCacheEngine implements AutoCloseable {
             admission.release();
         }
         if (failure == null) {
-            handle.future().complete(result);
+            handle.result().complete(result);
             listener.onComplete(result);
         } else {
-            handle.future().completeExceptionally(failure);
+            handle.result().completeExceptionally(failure);
             listener.onError(failure);
         }
     }

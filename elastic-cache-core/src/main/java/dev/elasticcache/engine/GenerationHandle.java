@@ -21,8 +21,4 @@ public final class GenerationHandle {
     public boolean isCancelled() {
         return cancelled.get();
     }
-
-    CompletableFuture<GenerationResult> future() {
-        return result;
-    }
 }

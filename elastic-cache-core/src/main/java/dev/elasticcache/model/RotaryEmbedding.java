@@ -13,10 +13,9 @@ import ai.djl.ndarray.types.Shape;
 public final class RotaryEmbedding {
     private final NDArray cos; // [maxLen, hd]
     private final NDArray sin; // [maxLen, hd]
-    private final int half;
 
     RotaryEmbedding(NDManager manager, int headDim, double theta, int maxLength) {
-        this.half = headDim / 2;
+        int half = headDim / 2;
         float[] cosTable = new float[maxLength * headDim];
         float[] sinTable = new float[maxLength * headDim];
         for (int j = 0; j < half; j++) {
@@ -48,9 +47,5 @@ public final class RotaryEmbedding {
         NDList halves = x.split(2, 2);
         NDArray rotated = halves.get(1).neg().concat(halves.get(0), 2);
         return x.mul(tables.get(0)).add(rotated.mul(tables.get(1)));
-    }
-
-    int half() {
-        return half;
     }
 }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -186,9 +185,5 @@ class ElasticCacheEngineTest {
         closing.close();
         assertThatThrownBy(() -> closing.generate(user("late", SHORT))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
-    }
-
-    static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 }
