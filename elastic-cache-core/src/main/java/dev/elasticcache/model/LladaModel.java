@@ -209,7 +209,7 @@ public final class LladaModel implements AutoCloseable {
     /** Attention probabilities only [H, T, N], e.g. of tracked tokens against a previous cache state. */
     public NDArray attentionProbs(NDArray q, NDArray keysT) {
         // Multiply by 1/sqrt(hd) after the matmul, as the reference kernel does.
-        return q.matMul(expandKv(keysT, q.getManager())).mul(scale).softmax(2);
+        return q.matMul(expandKv(keysT, q.getManager())).mul(scale).softmax(-1);
     }
 
     /** Keys [Hkv, N, hd] as the transposed view [Hkv, hd, N] that {@link #attend} takes. */
@@ -262,15 +262,45 @@ public final class LladaModel implements AutoCloseable {
      * @return logits [N, embeddingSize], owned by the ids' manager
      */
     public NDArray forward(NDArray ids) {
+        return forwardSequences(ids.reshape(1, ids.getShape().get(0)));
+    }
+
+    /**
+     * Cache-free forward of B independent sequences of equal length N, each at positions 0..N-1 (training
+     * batches: LLaDA attention has no mask, so sequences are batched only with others of the same length).
+     *
+     * @param ids int64 token ids [B, N]
+     * @return logits [B N, embeddingSize], sequence by sequence, owned by the ids' manager
+     */
+    public NDArray forwardSequences(NDArray ids) {
         NDManager scope = ids.getManager();
-        int n = Math.toIntExact(ids.getShape().get(0));
-        NDList tables = ropeTables(TensorOps.range(scope, n));
-        NDArray h = embed(ids);
+        int sequences = Math.toIntExact(ids.getShape().get(0));
+        int n = Math.toIntExact(ids.getShape().get(1));
+        int[] positions = new int[sequences * n];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = i % n;
+        }
+        NDList tables = ropeTables(TensorOps.indices(scope, positions));
+        // Every op but attention works row by row, so the B sequences travel as one [B N, d] block of rows.
+        NDArray h = embed(ids.reshape(positions.length));
         for (int l = 0; l < config.nLayers(); l++) {
             Qkv qkv = project(l, h, tables);
-            h = completeBlock(l, h, attend(qkv.q(), keysT(qkv.k()), qkv.v()).context());
+            NDArray context = sequences == 1
+                    ? attend(qkv.q(), keysT(qkv.k()), qkv.v()).context()
+                    : attendWithinSequences(qkv, sequences, n);
+            h = completeBlock(l, h, context);
         }
         return logits(h);
+    }
+
+    /** Attention of each sequence's rows over its own keys only: [H, B N, hd] split into [H, B, N, hd]. */
+    private NDArray attendWithinSequences(Qkv qkv, int sequences, int n) {
+        int hd = config.headDim();
+        NDArray q = qkv.q().reshape(config.nHeads(), sequences, n, hd);
+        NDArray keysT = qkv.k().reshape(config.nKvHeads(), sequences, n, hd).transpose(0, 1, 3, 2);
+        NDArray v = qkv.v().reshape(config.nKvHeads(), sequences, n, hd);
+        NDArray context = attentionProbs(q, keysT).matMul(expandKv(v, q.getManager()));
+        return context.transpose(1, 2, 0, 3).reshape((long) sequences * n, (long) config.nHeads() * hd);
     }
 
     @Override

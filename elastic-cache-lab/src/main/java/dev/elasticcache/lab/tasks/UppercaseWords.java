@@ -1,26 +1,36 @@
 package dev.elasticcache.lab.tasks;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
 /**
- * "Uppercase these words: moon river cat" → "MOON RIVER CAT": a character-level copy with a fixed
- * transformation; the words come from the prompt, so the answer cannot be memorised.
+ * "Uppercase these words: apple river ..." (12 five-letter words) → "APPLE RIVER ...": a character-level copy
+ * with a fixed transformation; the words come from the prompt, so the answer cannot be memorised.
+ *
+ * <p>The layout is fixed-width (every prompt and answer has the same length), so each answer character sits at
+ * one fixed distance from its source character: the relation a small model with relative (RoPE) positions
+ * learns first.
  */
 public final class UppercaseWords implements TaskFamily {
     public static final String NAME = "uppercase";
+    public static final String INSTRUCTION = "Uppercase these words: ";
+    public static final int WORDS = 12;
 
     @Override
     public String name() {
         return NAME;
     }
 
-    /** 5 to 14 words: answers of roughly 25 to 80 bytes. */
+    /** Answers of 71 bytes. */
     @Override
     public Task generate(Random random) {
-        List<String> words = Words.commonWords(random, 5, 14);
+        List<String> words = new ArrayList<>(WORDS);
+        for (int i = 0; i < WORDS; i++) {
+            words.add(Words.pick(Words.FIVE_LETTER, random));
+        }
         String text = String.join(" ", words);
-        return new Task(NAME, "Uppercase these words: " + text, text.toUpperCase(Locale.ROOT));
+        return new Task(NAME, INSTRUCTION + text, text.toUpperCase(Locale.ROOT));
     }
 }

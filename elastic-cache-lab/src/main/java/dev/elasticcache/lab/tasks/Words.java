@@ -15,6 +15,15 @@ final class Words {
             "fish", "lamp", "rain", "snow", "wind", "book", "door", "road", "ship", "king",
             "cat", "dog", "sun", "cup", "box", "hat");
 
+    /** Five-letter English words, all distinct: the fixed-width vocabulary of {@link UppercaseWords}. */
+    static final List<String> FIVE_LETTER = List.of(
+            "apple", "river", "stone", "cloud", "green", "house", "light", "tiger", "bread", "chair",
+            "dream", "earth", "flame", "grape", "heart", "lemon", "music", "night", "ocean", "piano",
+            "queen", "robot", "sugar", "table", "water", "zebra", "beach", "candy", "dance", "eagle",
+            "field", "glass", "horse", "igloo", "juice", "knife", "lunch", "mango", "north", "olive",
+            "pearl", "quiet", "radio", "smile", "train", "uncle", "voice", "whale", "youth", "angel",
+            "brick", "crown", "daisy", "frost", "giant", "honey", "jelly", "koala", "maple", "noble");
+
     static final List<String> NAMES = List.of(
             "alice", "bob", "carol", "dave", "emma", "frank", "grace", "henry", "irene", "jack",
             "karen", "liam", "maria", "noah", "olga", "paul", "quinn", "rosa", "sam", "tina",

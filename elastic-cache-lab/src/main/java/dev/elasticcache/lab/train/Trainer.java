@@ -37,9 +37,10 @@ import java.util.Random;
  * inference share one code path. The step's sub-manager is closed before the next step, so native memory
  * does not grow.
  *
- * <p>LLaDA attention has no mask, so prompts are never padded: each sequence of a batch goes through its own
- * forward (its length is its prompt plus the batch's generation length) and the batch loss is the mean of
- * the sequences' losses ({@link MaskingObjective}), back-propagated once.
+ * <p>LLaDA attention has no mask, so prompts are never padded: a batch is made of tasks whose prompts have the
+ * same length (drawn from the task stream into per-length buckets), padded to one generation length, and
+ * goes through one batched forward ({@link LladaModel#forwardSequences}); the batch loss is the mean of the
+ * sequences' losses ({@link MaskingObjective}), back-propagated once.
  */
 public final class Trainer implements AutoCloseable {
     private final LladaConfig config;
@@ -55,6 +56,8 @@ public final class Trainer implements AutoCloseable {
     private final Iterator<Task> data;
     private final Random maskRandom;
     private final Random lengthRandom;
+    /** Tasks drawn from the stream but not yet trained on, by prompt length in tokens. */
+    private final Map<Integer, List<Task>> pendingByPromptLength = new java.util.HashMap<>();
     private long step;
 
     /** Result of one optimizer step. */
@@ -169,10 +172,7 @@ public final class Trainer implements AutoCloseable {
     public List<MaskedSequence> nextBatch() {
         double draw = lengthRandom.nextDouble();
         int eot = encoding.tokenizer().eotTokenId();
-        List<Task> tasks = new ArrayList<>(options.batch());
-        for (int b = 0; b < options.batch(); b++) {
-            tasks.add(data.next());
-        }
+        List<Task> tasks = nextEqualLengthTasks();
         int genLength;
         if (draw < options.longFraction()) {
             genLength = options.longGenLength();
@@ -191,6 +191,19 @@ public final class Trainer implements AutoCloseable {
         return batch;
     }
 
+    /** The next {@code batch} tasks of the stream whose prompts have the same length. */
+    private List<Task> nextEqualLengthTasks() {
+        while (true) {
+            Task task = data.next();
+            List<Task> bucket = pendingByPromptLength.computeIfAbsent(encoding.promptIds(task).length, k -> new ArrayList<>());
+            bucket.add(task);
+            if (bucket.size() == options.batch()) {
+                pendingByPromptLength.remove(encoding.promptIds(task).length);
+                return bucket;
+            }
+        }
+    }
+
     /** One optimizer step on the next batch. */
     public StepResult trainStep() {
         return trainStep(nextBatch());
@@ -205,15 +218,11 @@ public final class Trainer implements AutoCloseable {
         try (NDManager scope = paramManager.newSubManager()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 LladaModel model = new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
-                NDArray total = null;
+                NDArray total = batchLoss(model, batch, scope);
                 for (MaskedSequence s : batch) {
-                    NDArray seqLoss = sequenceLoss(model, s, scope);
-                    total = total == null ? seqLoss : total.add(seqLoss);
                     tokens += s.length();
                     masked += s.maskedCount();
                 }
-                // a scope-owned divisor: see forward() on why not div(Number)
-                total = total.mul(scope.create(1f / batch.size()));
                 collector.backward(total);
                 loss = total.getFloat();
             }
@@ -223,28 +232,48 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** The batch loss of {@code batch} under the current weights, without gradients or an update. */
+    /**
+     * The batch loss of {@code batch} (sequences of any lengths) under the current weights, without gradients
+     * or an update.
+     */
     public double loss(List<MaskedSequence> batch) {
         try (NDManager scope = paramManager.newSubManager()) {
             LladaModel model = new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
             double sum = 0;
-            for (MaskedSequence s : batch) {
-                sum += sequenceLoss(model, s, scope).getFloat();
+            for (List<MaskedSequence> sameLength : batch.stream()
+                    .collect(java.util.stream.Collectors.groupingBy(MaskedSequence::length)).values()) {
+                sum += batchLoss(model, sameLength, scope).getFloat() * sameLength.size();
             }
             return sum / batch.size();
         }
     }
 
-    /** {@code sum_i w_i * CE_i} of one masked sequence, as a scalar NDArray owned by {@code scope}. */
-    static NDArray sequenceLoss(LladaModel model, MaskedSequence s, NDManager scope) {
-        int n = s.length();
-        long[] targets = new long[n];
-        for (int i = 0; i < n; i++) {
-            targets[i] = s.targets()[i];
+    /**
+     * {@code mean over sequences of sum_i w_i * CE_i} of equal-length masked sequences, from one batched
+     * forward, as a scalar NDArray owned by {@code scope}.
+     */
+    static NDArray batchLoss(LladaModel model, List<MaskedSequence> batch, NDManager scope) {
+        int n = batch.get(0).length();
+        int rows = batch.size() * n;
+        int[] input = new int[rows];
+        long[] targets = new long[rows];
+        float[] weights = new float[rows];
+        for (int b = 0; b < batch.size(); b++) {
+            MaskedSequence s = batch.get(b);
+            if (s.length() != n) {
+                throw new IllegalArgumentException("a batch needs sequences of one length, got " + n + " and " + s.length());
+            }
+            System.arraycopy(s.input(), 0, input, b * n, n);
+            for (int i = 0; i < n; i++) {
+                targets[b * n + i] = s.targets()[i];
+                // dividing the weights, not the loss: see forward() on why not div(Number) under autograd
+                weights[b * n + i] = s.weights()[i] / batch.size();
+            }
         }
-        NDArray logProbs = model.forward(TensorOps.indices(scope, s.input())).logSoftmax(1);
-        NDArray picked = logProbs.gather(scope.create(targets, new Shape(n, 1)), 1).reshape(n);
-        return picked.mul(scope.create(s.weights())).sum().neg();
+        NDArray ids = TensorOps.indices(scope, input).reshape(batch.size(), n);
+        NDArray logProbs = model.forwardSequences(ids).logSoftmax(1);
+        NDArray picked = logProbs.gather(scope.create(targets, new Shape(rows, 1)), 1).reshape(rows);
+        return picked.mul(scope.create(weights)).sum().neg();
     }
 
     /** Reads and zeroes the gradients, clips them by global norm and applies AdamW; returns the norm. */

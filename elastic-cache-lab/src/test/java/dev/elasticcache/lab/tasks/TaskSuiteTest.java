@@ -43,7 +43,7 @@ class TaskSuiteTest {
     void evaluationCyclesThroughFamilies() {
         List<Task> eval = suite.evaluation(6);
         assertThat(eval.stream().map(Task::family).toList()).containsExactly(
-                "uppercase", "dashes", "json", "uppercase", "dashes", "json");
+                "uppercase", "xor", "query", "uppercase", "xor", "query");
         assertThat(TaskSuite.hard().evaluation(3).stream().map(Task::family).toList())
                 .containsExactly("reverse", "sort", "record");
     }
@@ -93,31 +93,47 @@ class TaskSuiteTest {
     }
 
     @Test
-    void standardFamiliesCopyThePromptWithTheirTransformation() {
-        int min = Integer.MAX_VALUE;
-        int max = 0;
+    void standardFamiliesTransformThePromptAtFixedWidth() {
+        java.util.Map<String, Set<Integer>> promptLengths = new java.util.HashMap<>();
+        java.util.Map<String, Set<Integer>> answerLengths = new java.util.HashMap<>();
         for (Task t : suite.train(4).limit(3000).toList()) {
             String body = t.prompt().substring(t.prompt().indexOf(':') + 2);
-            min = Math.min(min, t.answer().length());
-            max = Math.max(max, t.answer().length());
+            promptLengths.computeIfAbsent(t.family(), k -> new HashSet<>()).add(t.prompt().length());
+            answerLengths.computeIfAbsent(t.family(), k -> new HashSet<>()).add(t.answer().length());
             switch (t.family()) {
-                case "uppercase" -> assertThat(t.answer()).isEqualTo(body.toUpperCase(java.util.Locale.ROOT));
-                case "dashes" -> assertThat(t.answer()).isEqualTo(body.replace(' ', '-'));
-                case "json" -> {
-                    JsonObject json = JsonParser.parseString(t.answer()).getAsJsonObject();
-                    List<String> keys = new ArrayList<>();
-                    for (String pair : body.split(";")) {
-                        String[] kv = pair.split("=");
-                        keys.add(kv[0]);
-                        assertThat(json.get(kv[0]).getAsString()).isEqualTo(kv[1]);
+                case "uppercase" -> {
+                    assertThat(body.split(" ")).hasSize(UppercaseWords.WORDS).allMatch(w -> w.matches("[a-z]{5}"));
+                    assertThat(t.answer()).isEqualTo(body.toUpperCase(java.util.Locale.ROOT));
+                }
+                case "xor" -> {
+                    String[] operands = body.split(" ");
+                    java.math.BigInteger a = new java.math.BigInteger(operands[0], 2);
+                    java.math.BigInteger b = new java.math.BigInteger(operands[1], 2);
+                    assertThat(operands[0]).hasSize(XorBits.BITS);
+                    assertThat(t.answer()).hasSize(XorBits.BITS);
+                    assertThat(new java.math.BigInteger(t.answer(), 2)).isEqualTo(a.xor(b));
+                }
+                case "query" -> {
+                    java.util.Map<String, String> record = new java.util.LinkedHashMap<>();
+                    for (String field : body.split(" ")) {
+                        String[] kv = field.split(":");
+                        record.put(kv[0], kv[1]);
                     }
-                    assertThat(new ArrayList<>(json.keySet())).isEqualTo(keys);
+                    assertThat(record.keySet()).containsExactly("id", "from", "to", "seat", "gate", "class");
+                    assertThat(record.get("id")).matches("[0-9]{5}");
+                    assertThat(record.get("from")).matches("[A-Z]{3}");
+                    List<String> pairs = Arrays.stream(t.answer().split("&")).toList();
+                    assertThat(pairs).containsExactlyElementsOf(
+                            record.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
                 }
                 default -> throw new AssertionError("unexpected family " + t.family());
             }
         }
-        assertThat(min).isBetween(15, 35);
-        assertThat(max).isBetween(80, 120);
+        // fixed width: one prompt length and one answer length per family
+        assertThat(promptLengths).hasSize(3).allSatisfy((family, lengths) -> assertThat(lengths).as(family).hasSize(1));
+        assertThat(answerLengths.get("uppercase")).containsExactly(71);
+        assertThat(answerLengths.get("xor")).containsExactly(48);
+        assertThat(answerLengths.get("query")).containsExactly(50);
     }
 
     @Test

@@ -1,0 +1,61 @@
+package dev.elasticcache.lab.tasks;
+
+import java.util.Random;
+
+/**
+ * "Record to query string: id:58213 from:AMS to:JFK seat:12C gate:B07 class:Y" →
+ * "id=58213&amp;from=AMS&amp;to=JFK&amp;seat=12C&amp;gate=B07&amp;class=Y": a structured rewrite of a fixed-width
+ * booking record with random codes (so it cannot be memorised) into URL query syntax.
+ */
+public final class RecordToQuery implements TaskFamily {
+    public static final String NAME = "query";
+    public static final String INSTRUCTION = "Record to query string: ";
+
+    private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private static final String CLASSES = "YJFW";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Answers of 50 bytes. */
+    @Override
+    public Task generate(Random random) {
+        String[][] fields = {
+            {"id", digits(random, 5)},
+            {"from", letters(random, 3)},
+            {"to", letters(random, 3)},
+            {"seat", digits(random, 2) + letters(random, 1)},
+            {"gate", letters(random, 1) + digits(random, 2)},
+            {"class", String.valueOf(CLASSES.charAt(random.nextInt(CLASSES.length())))},
+        };
+        StringBuilder record = new StringBuilder();
+        StringBuilder query = new StringBuilder();
+        for (String[] field : fields) {
+            if (!record.isEmpty()) {
+                record.append(' ');
+                query.append('&');
+            }
+            record.append(field[0]).append(':').append(field[1]);
+            query.append(field[0]).append('=').append(field[1]);
+        }
+        return new Task(NAME, INSTRUCTION + record, query.toString());
+    }
+
+    private static String digits(Random random, int n) {
+        StringBuilder s = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            s.append((char) ('0' + random.nextInt(10)));
+        }
+        return s.toString();
+    }
+
+    private static String letters(Random random, int n) {
+        StringBuilder s = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            s.append(LETTERS.charAt(random.nextInt(LETTERS.length())));
+        }
+        return s.toString();
+    }
+}
