@@ -35,7 +35,9 @@ import java.util.Set;
  *                      measured step time (refreshed every 50 steps: not bit-reproducible on a shared machine)
  * --seed N             seed of weights, data and masking (default 1)
  * --d-model N --layers N --heads N --mlp N   model size (default 128, 4, 4, 4 * d-model)
- * --batch N --lr X --warmup N --weight-decay X --clip X --long-fraction X --init-std X
+ * --batch N --lr X --warmup N --weight-decay X --clip X --init-std X
+ * --long-fraction X --long-gen N   share of batches padded to N generated tokens (default 0.15 and 256)
+ * --short-fraction X   share of batches padded just past their longest answer (default 0)
  * --eval-every N       quick evaluation every N steps (default 500; 0 = never)
  * --eval-count N       prompts of the quick evaluation (default 30)
  * --final-eval N       prompts of the final evaluation written to training.json (default 60)
@@ -46,7 +48,7 @@ import java.util.Set;
 public final class TrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
-            "final-eval", "dtype", "init", "log-every");
+            "final-eval", "dtype", "init", "log-every", "long-gen");
 
     private TrainMain() {}
 
@@ -88,7 +90,7 @@ public final class TrainMain {
         TrainOptions d = TrainOptions.defaults(seed, steps == Long.MAX_VALUE ? 1_000_000 : steps);
         TrainOptions options = new TrainOptions(seed, args.getInt("batch", d.batch()), d.totalSteps(), args.getDouble("lr", d.peakLr()),
                 args.getInt("warmup", d.warmupSteps()), d.minLrRatio(), args.getDouble("weight-decay", d.weightDecay()),
-                d.beta1(), d.beta2(), args.getDouble("clip", d.clipNorm()), d.genLength(), d.longGenLength(),
+                d.beta1(), d.beta2(), args.getDouble("clip", d.clipNorm()), d.genLength(), args.getInt("long-gen", d.longGenLength()),
                 args.getDouble("long-fraction", d.longFraction()), args.getDouble("init-std", d.initStd()),
                 args.getDouble("short-fraction", d.shortFraction()));
         int evalEvery = args.getInt("eval-every", 500);
