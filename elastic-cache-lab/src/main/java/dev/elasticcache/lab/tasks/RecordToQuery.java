@@ -3,8 +3,8 @@ package dev.elasticcache.lab.tasks;
 import java.util.Random;
 
 /**
- * "Record to query string: id:58213 from:AMS to:JFK seat:12C gate:B07 class:Y" →
- * "id=58213&amp;from=AMS&amp;to=JFK&amp;seat=12C&amp;gate=B07&amp;class=Y": a structured rewrite of a fixed-width
+ * "Record to query string: id:58213046 from:AMS to:JFK seat:12C gate:B07 class:Y bag:2" →
+ * "id=58213046&amp;from=AMS&amp;to=JFK&amp;seat=12C&amp;gate=B07&amp;class=Y&amp;bag=2": a structured rewrite of a fixed-width
  * booking record with random codes (so it cannot be memorised) into URL query syntax.
  */
 public final class RecordToQuery implements TaskFamily {
@@ -19,16 +19,17 @@ public final class RecordToQuery implements TaskFamily {
         return NAME;
     }
 
-    /** Answers of 50 bytes. */
+    /** Answers of {@link TaskSuite#SPAN} (59) bytes. */
     @Override
     public Task generate(Random random) {
         String[][] fields = {
-            {"id", digits(random, 5)},
+            {"id", digits(random, 8)},
             {"from", letters(random, 3)},
             {"to", letters(random, 3)},
             {"seat", digits(random, 2) + letters(random, 1)},
             {"gate", letters(random, 1) + digits(random, 2)},
             {"class", String.valueOf(CLASSES.charAt(random.nextInt(CLASSES.length())))},
+            {"bag", digits(random, 1)},
         };
         StringBuilder record = new StringBuilder();
         StringBuilder query = new StringBuilder();

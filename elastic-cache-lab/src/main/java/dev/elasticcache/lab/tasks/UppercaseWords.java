@@ -6,24 +6,22 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * "Uppercase these words: apple river ..." (12 five-letter words) → "APPLE RIVER ...": a character-level copy
+ * "Uppercase these words: apple river ..." (10 five-letter words) → "APPLE RIVER ...": a character-level copy
  * with a fixed transformation; the words come from the prompt, so the answer cannot be memorised.
  *
- * <p>The layout is fixed-width (every prompt and answer has the same length), so each answer character sits at
- * one fixed distance from its source character: the relation a small model with relative (RoPE) positions
- * learns first.
+ * <p>Fixed width: see {@link TaskSuite#standard()}.
  */
 public final class UppercaseWords implements TaskFamily {
     public static final String NAME = "uppercase";
     public static final String INSTRUCTION = "Uppercase these words: ";
-    public static final int WORDS = 12;
+    public static final int WORDS = 10;
 
     @Override
     public String name() {
         return NAME;
     }
 
-    /** Answers of 71 bytes. */
+    /** Answers of {@link TaskSuite#SPAN} (59) bytes. */
     @Override
     public Task generate(Random random) {
         List<String> words = new ArrayList<>(WORDS);

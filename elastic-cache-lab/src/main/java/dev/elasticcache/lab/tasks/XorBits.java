@@ -3,20 +3,20 @@ package dev.elasticcache.lab.tasks;
 import java.util.Random;
 
 /**
- * "XOR these bit strings: 0110... 1100..." (two 48-bit strings) → their bitwise exclusive or: binary
+ * "XOR these bit strings: 0110... 1100..." (two 59-bit strings) → their bitwise exclusive or: binary
  * arithmetic where every answer digit needs two digits of the prompt, one from each operand.
  */
 public final class XorBits implements TaskFamily {
     public static final String NAME = "xor";
     public static final String INSTRUCTION = "XOR these bit strings: ";
-    public static final int BITS = 48;
+    public static final int BITS = TaskSuite.SPAN;
 
     @Override
     public String name() {
         return NAME;
     }
 
-    /** Answers of 48 bytes. */
+    /** Answers of {@link TaskSuite#SPAN} (59) bytes, aligned with the second operand. */
     @Override
     public Task generate(Random random) {
         StringBuilder a = new StringBuilder(BITS);

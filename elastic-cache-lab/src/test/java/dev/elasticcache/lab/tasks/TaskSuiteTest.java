@@ -119,8 +119,8 @@ class TaskSuiteTest {
                         String[] kv = field.split(":");
                         record.put(kv[0], kv[1]);
                     }
-                    assertThat(record.keySet()).containsExactly("id", "from", "to", "seat", "gate", "class");
-                    assertThat(record.get("id")).matches("[0-9]{5}");
+                    assertThat(record.keySet()).containsExactly("id", "from", "to", "seat", "gate", "class", "bag");
+                    assertThat(record.get("id")).matches("[0-9]{8}");
                     assertThat(record.get("from")).matches("[A-Z]{3}");
                     List<String> pairs = Arrays.stream(t.answer().split("&")).toList();
                     assertThat(pairs).containsExactlyElementsOf(
@@ -131,9 +131,24 @@ class TaskSuiteTest {
         }
         // fixed width: one prompt length and one answer length per family
         assertThat(promptLengths).hasSize(3).allSatisfy((family, lengths) -> assertThat(lengths).as(family).hasSize(1));
-        assertThat(answerLengths.get("uppercase")).containsExactly(71);
-        assertThat(answerLengths.get("xor")).containsExactly(48);
-        assertThat(answerLengths.get("query")).containsExactly(50);
+        assertThat(answerLengths).hasSize(3).allSatisfy((family, lengths) -> assertThat(lengths).as(family).containsExactly(TaskSuite.SPAN));
+    }
+
+    @Test
+    void everyAnswerCharacterComesFromTheSameCharacterOfThePromptsLastSpan() {
+        for (Task t : suite.train(5).limit(300).toList()) {
+            String source = t.prompt().substring(t.prompt().length() - TaskSuite.SPAN);
+            for (int j = 0; j < TaskSuite.SPAN; j++) {
+                char in = source.charAt(j);
+                char out = t.answer().charAt(j);
+                switch (t.family()) {
+                    case "uppercase" -> assertThat(out).isEqualTo(Character.toUpperCase(in));
+                    case "query" -> assertThat(out).isEqualTo(in == ':' ? '=' : in == ' ' ? '&' : in);
+                    case "xor" -> assertThat(out).isEqualTo(in == t.prompt().charAt(t.prompt().length() - 2 * TaskSuite.SPAN - 1 + j) ? '0' : '1');
+                    default -> throw new AssertionError(t.family());
+                }
+            }
+        }
     }
 
     @Test
