@@ -32,6 +32,11 @@ public record Evaluation(List<Outcome> outcomes, double seconds) {
         return (int) outcomes.stream().filter(Outcome::correct).count();
     }
 
+    /** Mean {@link Scoring#characterAccuracy} over the outcomes. */
+    public double characterAccuracy() {
+        return outcomes.stream().mapToDouble(o -> Scoring.characterAccuracy(o.task().answer(), o.decoded())).average().orElse(0);
+    }
+
     public double accuracy() {
         return outcomes.isEmpty() ? 0 : (double) correct() / outcomes.size();
     }
@@ -53,7 +58,7 @@ public record Evaluation(List<Outcome> outcomes, double seconds) {
         if (!parts.isEmpty()) {
             sb.append(" [").append(String.join(", ", parts)).append(']');
         }
-        sb.append(String.format(Locale.ROOT, " (%.1f s)", seconds));
+        sb.append(String.format(Locale.ROOT, ", characters %.1f%% (%.1f s)", 100 * characterAccuracy(), seconds));
         return sb.toString();
     }
 }

@@ -14,6 +14,21 @@ public final class Scoring {
         return decoded != null && expected.equals(decoded.strip());
     }
 
+    /**
+     * Share of the expected answer's characters that the decoded answer (stripped as in {@link #exactMatch})
+     * has at the same index: a graded view of how close a wrong answer is. Extra decoded characters count
+     * against it as missing ones do.
+     */
+    public static double characterAccuracy(String expected, String decoded) {
+        String d = decoded == null ? "" : decoded.strip();
+        int same = 0;
+        for (int i = 0; i < Math.min(expected.length(), d.length()); i++) {
+            same += expected.charAt(i) == d.charAt(i) ? 1 : 0;
+        }
+        int length = Math.max(expected.length(), d.length());
+        return length == 0 ? 1 : (double) same / length;
+    }
+
     /** The generated ids up to (excluding) the first terminator id (EOS, end-of-turn, mask, ...). */
     public static int[] answerIds(int[] generated, int... terminators) {
         for (int i = 0; i < generated.length; i++) {

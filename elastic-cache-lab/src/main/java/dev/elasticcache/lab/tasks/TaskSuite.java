@@ -42,7 +42,7 @@ public final class TaskSuite {
      * ~1M-parameter model with relative (RoPE) positions learns on two CPU cores within the training budget.
      */
     public static TaskSuite standard() {
-        return new TaskSuite(List.of(new UppercaseWords(), new XorBits(), new RecordToQuery()));
+        return new TaskSuite(List.of(new UppercaseWords(), new NinesComplement(), new RecordToQuery()));
     }
 
     /**
@@ -51,7 +51,7 @@ public final class TaskSuite {
      * longer training.
      */
     public static TaskSuite hard() {
-        return new TaskSuite(List.of(new ReverseWords(), new SortNumbers(), new RecordToJson()));
+        return new TaskSuite(List.of(new ReverseWords(), new SortNumbers(), new RecordToJson(), new XorBits()));
     }
 
     public List<TaskFamily> families() {

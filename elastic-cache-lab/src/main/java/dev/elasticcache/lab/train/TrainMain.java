@@ -35,6 +35,8 @@ import java.util.Set;
  *                      measured step time (refreshed every 50 steps: not bit-reproducible on a shared machine)
  * --seed N             seed of weights, data and masking (default 1)
  * --d-model N --layers N --heads N --mlp N   model size (default 128, 4, 4, 4 * d-model)
+ * --rope-theta X       RoPE base (default 10000; a small base gives more high-frequency rotations, which
+ *                      sharpen attention at one exact distance)
  * --batch N --lr X --warmup N --weight-decay X --clip X --init-std X
  * --long-fraction X --long-gen N   share of batches padded to N generated tokens (default 0.15 and 256)
  * --short-fraction X   share of batches padded just past their longest answer (default 0)
@@ -48,7 +50,7 @@ import java.util.Set;
 public final class TrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
-            "final-eval", "dtype", "init", "log-every", "long-gen");
+            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta");
 
     private TrainMain() {}
 
@@ -83,7 +85,7 @@ public final class TrainMain {
                     .vocabSize(TinyTokenizerFiles.VOCAB_SIZE)
                     .maskTokenId(TinyTokenizerFiles.MASK_ID)
                     .eosTokenId(TinyTokenizerFiles.EOS_ID)
-                    .ropeTheta(10000)
+                    .ropeTheta(args.getDouble("rope-theta", 10000))
                     .maxSequenceLength(1024)
                     .build();
         }

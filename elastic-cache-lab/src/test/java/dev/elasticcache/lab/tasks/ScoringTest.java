@@ -24,4 +24,13 @@ class ScoringTest {
         assertThat(Scoring.answerIds(new int[] {5, 6, 7}, 257)).containsExactly(5, 6, 7);
         assertThat(Scoring.answerIds(new int[] {257, 6}, 257)).isEmpty();
     }
+
+    @Test
+    void characterAccuracyCountsSameIndexCharactersOverTheLongerText() {
+        assertThat(Scoring.characterAccuracy("ABCD", " ABCD ")).isEqualTo(1.0);
+        assertThat(Scoring.characterAccuracy("ABCD", "ABXD")).isEqualTo(0.75);
+        assertThat(Scoring.characterAccuracy("ABCD", "AB")).isEqualTo(0.5);
+        assertThat(Scoring.characterAccuracy("AB", "ABCD")).isEqualTo(0.5);
+        assertThat(Scoring.characterAccuracy("AB", null)).isEqualTo(0.0);
+    }
 }

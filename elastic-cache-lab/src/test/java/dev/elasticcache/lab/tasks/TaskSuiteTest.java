@@ -43,7 +43,7 @@ class TaskSuiteTest {
     void evaluationCyclesThroughFamilies() {
         List<Task> eval = suite.evaluation(6);
         assertThat(eval.stream().map(Task::family).toList()).containsExactly(
-                "uppercase", "xor", "query", "uppercase", "xor", "query");
+                "uppercase", "complement", "query", "uppercase", "complement", "query");
         assertThat(TaskSuite.hard().evaluation(3).stream().map(Task::family).toList())
                 .containsExactly("reverse", "sort", "record");
     }
@@ -69,6 +69,12 @@ class TaskSuiteTest {
                     List<Integer> out = Arrays.stream(t.answer().split(", ")).map(Integer::parseInt).toList();
                     assertThat(out).isSorted().containsExactlyInAnyOrderElementsOf(in);
                     assertThat(new HashSet<>(in)).hasSameSizeAs(in);
+                }
+                case "xor" -> {
+                    String[] operands = t.prompt().substring(t.prompt().indexOf(':') + 2).split(" ");
+                    assertThat(operands[0]).hasSize(XorBits.BITS);
+                    assertThat(new java.math.BigInteger(t.answer(), 2)).isEqualTo(
+                            new java.math.BigInteger(operands[0], 2).xor(new java.math.BigInteger(operands[1], 2)));
                 }
                 case "record" -> {
                     String body = t.prompt().substring(t.prompt().indexOf(':') + 2);
@@ -105,13 +111,10 @@ class TaskSuiteTest {
                     assertThat(body.split(" ")).hasSize(UppercaseWords.WORDS).allMatch(w -> w.matches("[a-z]{5}"));
                     assertThat(t.answer()).isEqualTo(body.toUpperCase(java.util.Locale.ROOT));
                 }
-                case "xor" -> {
-                    String[] operands = body.split(" ");
-                    java.math.BigInteger a = new java.math.BigInteger(operands[0], 2);
-                    java.math.BigInteger b = new java.math.BigInteger(operands[1], 2);
-                    assertThat(operands[0]).hasSize(XorBits.BITS);
-                    assertThat(t.answer()).hasSize(XorBits.BITS);
-                    assertThat(new java.math.BigInteger(t.answer(), 2)).isEqualTo(a.xor(b));
+                case "complement" -> {
+                    assertThat(body).matches("[0-9]{" + TaskSuite.SPAN + "}");
+                    assertThat(new java.math.BigInteger(body).add(new java.math.BigInteger(t.answer())))
+                            .isEqualTo(java.math.BigInteger.TEN.pow(TaskSuite.SPAN).subtract(java.math.BigInteger.ONE));
                 }
                 case "query" -> {
                     java.util.Map<String, String> record = new java.util.LinkedHashMap<>();
@@ -144,7 +147,7 @@ class TaskSuiteTest {
                 switch (t.family()) {
                     case "uppercase" -> assertThat(out).isEqualTo(Character.toUpperCase(in));
                     case "query" -> assertThat(out).isEqualTo(in == ':' ? '=' : in == ' ' ? '&' : in);
-                    case "xor" -> assertThat(out).isEqualTo(in == t.prompt().charAt(t.prompt().length() - 2 * TaskSuite.SPAN - 1 + j) ? '0' : '1');
+                    case "complement" -> assertThat(out).isEqualTo((char) ('0' + '9' - in));
                     default -> throw new AssertionError(t.family());
                 }
             }

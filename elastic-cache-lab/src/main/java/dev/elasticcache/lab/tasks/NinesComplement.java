@@ -1,0 +1,30 @@
+package dev.elasticcache.lab.tasks;
+
+import java.util.Random;
+
+/**
+ * "Nines' complement of this number: 4821..." (59 digits) → "5178...": every digit d becomes 9 - d, the step
+ * that turns subtraction into addition in decimal machine arithmetic.
+ */
+public final class NinesComplement implements TaskFamily {
+    public static final String NAME = "complement";
+    public static final String INSTRUCTION = "Nines' complement of this number: ";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Answers of {@link TaskSuite#SPAN} (59) digits. */
+    @Override
+    public Task generate(Random random) {
+        StringBuilder number = new StringBuilder(TaskSuite.SPAN);
+        StringBuilder complement = new StringBuilder(TaskSuite.SPAN);
+        for (int i = 0; i < TaskSuite.SPAN; i++) {
+            int d = random.nextInt(10);
+            number.append((char) ('0' + d));
+            complement.append((char) ('0' + 9 - d));
+        }
+        return new Task(NAME, INSTRUCTION + number, complement.toString());
+    }
+}
