@@ -57,12 +57,18 @@ public final class EmbeddedModel {
     private static Path cacheFolder() throws IOException {
         String base = System.getProperty("elastic-cache.cache-dir",
                 Path.of(System.getProperty("java.io.tmpdir"), "elastic-cache-" + System.getProperty("user.name")).toString());
-        // Keyed by the jar's copy of the weights so a new release never reuses stale files.
-        long size;
-        try (InputStream in = resource("model.safetensors").openStream()) {
-            size = in.transferTo(java.io.OutputStream.nullOutputStream());
+        // Keyed by a digest of the jar's copies of all files, so a new model never reuses stale unpacked files
+        // (a retrained model of the same shape has weights of exactly the same size).
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] buffer = new byte[1 << 16];
+        for (String file : FILES) {
+            try (InputStream in = resource(file).openStream()) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    crc.update(buffer, 0, n);
+                }
+            }
         }
-        return Path.of(base, NAME + "-" + Long.toHexString(size));
+        return Path.of(base, NAME + "-" + Long.toHexString(crc.getValue()));
     }
 
     private static URL resource(String file) {

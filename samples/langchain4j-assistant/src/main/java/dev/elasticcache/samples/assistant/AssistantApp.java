@@ -14,7 +14,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * ./mvnw -q -f samples/langchain4j-assistant exec:java                                  # chat, one line per turn
- * ./mvnw -q -f samples/langchain4j-assistant exec:java -Dexec.args="Record to query string: id:71892 from:EFI to:DAD seat:23D gate:D10 class:F"        # one question
+ * ./mvnw -q -f samples/langchain4j-assistant exec:java -Dexec.args="Uppercase these words: robot flame heart queen lemon mango water radio noble house"        # one question
  * </pre>
  *
  * System properties: {@code assistant.model-dir}, {@code assistant.strategy} (default elastic),

@@ -32,9 +32,9 @@ public class StartupLog {
 
                 Elastic-Cache chat is ready: model {} ({} parameters on {}, loaded in {} ms)
                   Browser: {}/
-                  curl:    curl -s {}/api/chat -H 'Content-Type: application/json' -d '{"message":"Record to query string: id:71892 from:EFI to:DAD seat:23D gate:D10 class:F","strategy":"elastic"}'
+                  curl:    curl -s {}/api/chat -H 'Content-Type: application/json' -d '{"message":"Uppercase these words: robot flame heart queen lemon mango water radio noble house","strategy":"elastic"}'
                   OpenAI:  curl -s {}/v1/chat/completions -H 'Content-Type: application/json' \\
-                             -d '{"model":"{}","messages":[{"role":"user","content":"Record to query string: id:71892 from:EFI to:DAD seat:23D gate:D10 class:F"}]}'
+                             -d '{"model":"{}","messages":[{"role":"user","content":"Uppercase these words: robot flame heart queen lemon mango water radio noble house"}]}'
                   Health:  curl -s {}/actuator/health""",
                 model.name(), model.parameters(), model.device(), model.loadTime().toMillis(), base, base, base,
                 model.name(), base);
