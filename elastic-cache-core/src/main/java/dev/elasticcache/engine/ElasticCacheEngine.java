@@ -166,12 +166,20 @@ public final class ElasticCacheEngine implements AutoCloseable {
             inFlight.remove(handle);
             admission.release();
         }
+        // The listener hears first, so a caller that waits on the result never sees it before the listener's
+        // completion; the result completes even if the listener throws.
         if (failure == null) {
-            handle.result().complete(result);
-            listener.onComplete(result);
+            try {
+                listener.onComplete(result);
+            } finally {
+                handle.result().complete(result);
+            }
         } else {
-            handle.result().completeExceptionally(failure);
-            listener.onError(failure);
+            try {
+                listener.onError(failure);
+            } finally {
+                handle.result().completeExceptionally(failure);
+            }
         }
     }
 
