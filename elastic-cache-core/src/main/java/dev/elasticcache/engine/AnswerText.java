@@ -25,7 +25,7 @@ final class AnswerText {
         this.tokenizer = tokenizer;
         this.promptLength = promptLength;
         this.maskId = maskId;
-        this.prefixEnds = java.util.Arrays.copyOf(terminators, terminators.length + 1);
+        this.prefixEnds = Arrays.copyOf(terminators, terminators.length + 1);
         this.prefixEnds[terminators.length] = maskId;
         this.stops = stops;
     }

@@ -18,12 +18,10 @@ public final class NinesComplement implements TaskFamily {
     /** Answers of {@link TaskSuite#SPAN} (59) digits. */
     @Override
     public Task generate(Random random) {
-        StringBuilder number = new StringBuilder(TaskSuite.SPAN);
+        String number = Words.digits(random, TaskSuite.SPAN);
         StringBuilder complement = new StringBuilder(TaskSuite.SPAN);
-        for (int i = 0; i < TaskSuite.SPAN; i++) {
-            int d = random.nextInt(10);
-            number.append((char) ('0' + d));
-            complement.append((char) ('0' + 9 - d));
+        for (char d : number.toCharArray()) {
+            complement.append((char) ('9' - d + '0'));
         }
         return new Task(NAME, INSTRUCTION + number, complement.toString());
     }

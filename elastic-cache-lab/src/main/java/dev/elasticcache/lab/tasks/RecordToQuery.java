@@ -11,7 +11,6 @@ public final class RecordToQuery implements TaskFamily {
     public static final String NAME = "query";
     public static final String INSTRUCTION = "Record to query string: ";
 
-    private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final String CLASSES = "YJFW";
 
     @Override
@@ -23,13 +22,13 @@ public final class RecordToQuery implements TaskFamily {
     @Override
     public Task generate(Random random) {
         String[][] fields = {
-            {"id", digits(random, 8)},
-            {"from", letters(random, 3)},
-            {"to", letters(random, 3)},
-            {"seat", digits(random, 2) + letters(random, 1)},
-            {"gate", letters(random, 1) + digits(random, 2)},
+            {"id", Words.digits(random, 8)},
+            {"from", Words.letters(random, 3)},
+            {"to", Words.letters(random, 3)},
+            {"seat", Words.digits(random, 2) + Words.letters(random, 1)},
+            {"gate", Words.letters(random, 1) + Words.digits(random, 2)},
             {"class", String.valueOf(CLASSES.charAt(random.nextInt(CLASSES.length())))},
-            {"bag", digits(random, 1)},
+            {"bag", Words.digits(random, 1)},
         };
         StringBuilder record = new StringBuilder();
         StringBuilder query = new StringBuilder();
@@ -42,21 +41,5 @@ public final class RecordToQuery implements TaskFamily {
             query.append(field[0]).append('=').append(field[1]);
         }
         return new Task(NAME, INSTRUCTION + record, query.toString());
-    }
-
-    private static String digits(Random random, int n) {
-        StringBuilder s = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            s.append((char) ('0' + random.nextInt(10)));
-        }
-        return s.toString();
-    }
-
-    private static String letters(Random random, int n) {
-        StringBuilder s = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            s.append(LETTERS.charAt(random.nextInt(LETTERS.length())));
-        }
-        return s.toString();
     }
 }

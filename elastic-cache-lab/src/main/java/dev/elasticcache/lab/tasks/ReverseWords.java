@@ -35,10 +35,7 @@ public final class ReverseWords implements TaskFamily {
     @Override
     public Task generate(Random random) {
         int n = minWords + random.nextInt(maxWords - minWords + 1);
-        List<String> words = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            words.add(Words.pick(Words.COMMON, random));
-        }
+        List<String> words = Words.pick(Words.COMMON, n, random);
         String prompt = "Reverse the order of these words: " + String.join(" ", words);
         List<String> reversed = new ArrayList<>(words);
         Collections.reverse(reversed);

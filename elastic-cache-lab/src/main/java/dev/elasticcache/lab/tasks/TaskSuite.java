@@ -35,9 +35,9 @@ public final class TaskSuite {
     public static final int SPAN = 59;
 
     /**
-     * The suite the shipped model is trained on: upper-casing words, XOR of bit strings and a record rewritten
-     * as a query string. All three are fixed-width: every prompt ends with a {@link #SPAN}-byte source and the
-     * answer's character j depends on the source's character j (and, for XOR, the other operand's). So each
+     * The suite the shipped model is trained on: upper-casing words, the nines' complement of a number and a
+     * record rewritten as a query string. All three are fixed-width: every prompt ends with a {@link #SPAN}-byte
+     * source and the answer's character j depends on the source's character j. So each
      * answer character lies at one distance from its source, the same in every family: a relation that a
      * ~1M-parameter model with relative (RoPE) positions learns on two CPU cores within the training budget.
      */
@@ -46,9 +46,9 @@ public final class TaskSuite {
     }
 
     /**
-     * Harder families (reverse, sort, record with sorted keys and upper-cased values) of variable length, which a
-     * first 35-minute run of a ~1M-parameter model did not learn (0% exact match): kept for larger models and
-     * longer training.
+     * Harder families: reverse, sort and record with sorted keys and upper-cased values (variable length; a first
+     * 35-minute run of a ~1M-parameter model did not learn them: 0% exact match), and XOR of two bit strings
+     * (fixed-width, but each answer digit needs two prompt digits). Kept for larger models and longer training.
      */
     public static TaskSuite hard() {
         return new TaskSuite(List.of(new ReverseWords(), new SortNumbers(), new RecordToJson(), new XorBits()));

@@ -1,7 +1,5 @@
 package dev.elasticcache.lab.tasks;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -24,11 +22,7 @@ public final class UppercaseWords implements TaskFamily {
     /** Answers of {@link TaskSuite#SPAN} (59) bytes. */
     @Override
     public Task generate(Random random) {
-        List<String> words = new ArrayList<>(WORDS);
-        for (int i = 0; i < WORDS; i++) {
-            words.add(Words.pick(Words.FIVE_LETTER, random));
-        }
-        String text = String.join(" ", words);
+        String text = String.join(" ", Words.pick(Words.FIVE_LETTER, WORDS, random));
         return new Task(NAME, INSTRUCTION + text, text.toUpperCase(Locale.ROOT));
     }
 }

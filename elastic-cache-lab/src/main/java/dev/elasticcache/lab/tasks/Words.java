@@ -3,7 +3,7 @@ package dev.elasticcache.lab.tasks;
 import java.util.List;
 import java.util.Random;
 
-/** Small word lists the task families draw from. */
+/** Small word lists and random codes the task families draw from. */
 final class Words {
     private Words() {}
 
@@ -43,14 +43,31 @@ final class Words {
     static final List<String> PETS = List.of(
             "cat", "dog", "parrot", "rabbit", "hamster", "turtle", "goldfish", "lizard", "horse", "snake");
 
-    /** {@code min..max} words drawn with repetition from {@link #COMMON}. */
-    static List<String> commonWords(Random random, int min, int max) {
-        int n = min + random.nextInt(max - min + 1);
-        List<String> words = new java.util.ArrayList<>(n);
+    /** {@code n} words drawn with repetition from {@code words}. */
+    static List<String> pick(List<String> words, int n, Random random) {
+        List<String> out = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            words.add(pick(COMMON, random));
+            out.add(pick(words, random));
         }
-        return words;
+        return out;
+    }
+
+    /** {@code n} random decimal digits. */
+    static String digits(Random random, int n) {
+        StringBuilder s = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            s.append((char) ('0' + random.nextInt(10)));
+        }
+        return s.toString();
+    }
+
+    /** {@code n} random upper-case letters A-Z. */
+    static String letters(Random random, int n) {
+        StringBuilder s = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            s.append((char) ('A' + random.nextInt(26)));
+        }
+        return s.toString();
     }
 
     static String pick(List<String> words, Random random) {

@@ -195,10 +195,11 @@ public final class Trainer implements AutoCloseable {
     private List<Task> nextEqualLengthTasks() {
         while (true) {
             Task task = data.next();
-            List<Task> bucket = pendingByPromptLength.computeIfAbsent(encoding.promptIds(task).length, k -> new ArrayList<>());
+            int promptLength = encoding.promptIds(task).length;
+            List<Task> bucket = pendingByPromptLength.computeIfAbsent(promptLength, k -> new ArrayList<>());
             bucket.add(task);
             if (bucket.size() == options.batch()) {
-                pendingByPromptLength.remove(encoding.promptIds(task).length);
+                pendingByPromptLength.remove(promptLength);
                 return bucket;
             }
         }
@@ -266,7 +267,7 @@ public final class Trainer implements AutoCloseable {
             System.arraycopy(s.input(), 0, input, b * n, n);
             for (int i = 0; i < n; i++) {
                 targets[b * n + i] = s.targets()[i];
-                // dividing the weights, not the loss: see forward() on why not div(Number) under autograd
+                // dividing the weights, not the loss: DJL's div(Number) is unsafe under autograd (see LladaModel's scale)
                 weights[b * n + i] = s.weights()[i] / batch.size();
             }
         }
