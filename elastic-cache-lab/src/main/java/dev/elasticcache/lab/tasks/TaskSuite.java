@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -23,12 +24,47 @@ public final class TaskSuite {
     public static final long EVALUATION_SEED = 0x5EED_E7A1L;
 
     private final List<TaskFamily> families;
+    /** The training draw: each family as many times as its weight, one picked uniformly per task. */
+    private final List<TaskFamily> draws;
 
     public TaskSuite(List<TaskFamily> families) {
+        this(families, families);
+    }
+
+    private TaskSuite(List<TaskFamily> families, List<TaskFamily> draws) {
         if (families.isEmpty()) {
             throw new IllegalArgumentException("a task suite needs at least one family");
         }
         this.families = List.copyOf(families);
+        this.draws = List.copyOf(draws);
+    }
+
+    /**
+     * The same families with integer training weights: a family of weight k is drawn k times as often as one of
+     * weight 1 (families not named keep weight 1; weight 0 leaves a family out of training but not of
+     * evaluation). All weights 1 gives exactly the draws of the unweighted suite. Used to spend the training
+     * budget on the family that is learnt last.
+     */
+    public TaskSuite weighted(Map<String, Integer> weights) {
+        Set<String> unknown = new HashSet<>(weights.keySet());
+        familyNames().forEach(unknown::remove);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown task families " + unknown + "; known: " + familyNames());
+        }
+        List<TaskFamily> weightedDraws = new ArrayList<>();
+        for (TaskFamily family : families) {
+            int weight = weights.getOrDefault(family.name(), 1);
+            if (weight < 0) {
+                throw new IllegalArgumentException("family weight of " + family.name() + " must be >= 0, got " + weight);
+            }
+            for (int i = 0; i < weight; i++) {
+                weightedDraws.add(family);
+            }
+        }
+        if (weightedDraws.isEmpty()) {
+            throw new IllegalArgumentException("all family weights are 0: nothing to train on");
+        }
+        return new TaskSuite(families, weightedDraws);
     }
 
     /** Length in bytes of every answer of {@link #standard()}, and of the prompt span it is computed from. */
@@ -68,14 +104,14 @@ public final class TaskSuite {
     }
 
     /**
-     * An endless, deterministic stream of training tasks: families drawn uniformly at random, held-out
-     * prompts skipped.
+     * An endless, deterministic stream of training tasks: families drawn at random in proportion to their
+     * weights (uniformly unless {@link #weighted}), held-out prompts skipped.
      */
     public Stream<Task> train(long seed) {
         Random random = new Random(seed);
         return Stream.generate(() -> {
             while (true) {
-                Task t = families.get(random.nextInt(families.size())).generate(random);
+                Task t = draws.get(random.nextInt(draws.size())).generate(random);
                 if (!isHeldOut(t.prompt())) {
                     return t;
                 }

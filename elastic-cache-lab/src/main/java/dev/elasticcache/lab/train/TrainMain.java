@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,12 +46,13 @@ import java.util.Set;
  * --final-eval N       prompts of the final evaluation written to training.json (default 60)
  * --dtype F32|BF16     weight dtype of model.safetensors (default F32)
  * --init DIR           continue from the weights (and config) of a model folder
+ * --family-weights W   training draws per family, e.g. query=2 (the others keep 1; evaluation is unaffected)
  * </pre>
  */
 public final class TrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
-            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta");
+            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights");
 
     private TrainMain() {}
 
@@ -103,7 +105,8 @@ public final class TrainMain {
 
         Path tokenizerDir = Files.createTempDirectory("tiny-tokenizer");
         TinyTokenizerFiles.write(tokenizerDir);
-        TaskSuite suite = TaskSuite.standard();
+        Map<String, Integer> familyWeights = familyWeights(args.get("family-weights", ""));
+        TaskSuite suite = TaskSuite.standard().weighted(familyWeights);
         List<Task> evalTasks = suite.evaluation(Math.max(evalCount, finalEval));
         long start = System.nanoTime();
         try (LladaTokenizer tokenizer = LladaTokenizer.open(tokenizerDir)) {
@@ -189,8 +192,8 @@ public final class TrainMain {
                                 o.task().prompt(), o.task().answer(), o.decoded());
                     }
                 }
-                writeTrainingJson(out, config, trainer.options(), args, trainer.step(), lastLoss, ema, tokens, trainSeconds,
-                        finalEvaluation);
+                writeTrainingJson(out, config, trainer.options(), args, familyWeights, trainer.step(), lastLoss, ema, tokens,
+                        trainSeconds, finalEvaluation);
             }
         } finally {
             try (var files = Files.list(tokenizerDir)) {
@@ -202,8 +205,29 @@ public final class TrainMain {
         }
     }
 
-    private static void writeTrainingJson(Path out, LladaConfig config, TrainOptions options, Args args, long steps,
-            double lastLoss, double emaLoss, long tokens, double seconds, Evaluation evaluation) throws IOException {
+    /** Parses {@code name=k,name=k}; the empty string means all weights 1. */
+    static Map<String, Integer> familyWeights(String spec) {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        for (String entry : spec.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] kv = entry.split("=");
+            try {
+                if (kv.length != 2) {
+                    throw new NumberFormatException();
+                }
+                weights.put(kv[0].trim(), Integer.parseInt(kv[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--family-weights takes name=integer pairs separated by commas, "
+                        + "e.g. query=2; got '" + spec + "'");
+            }
+        }
+        return weights;
+    }
+
+    private static void writeTrainingJson(Path out, LladaConfig config, TrainOptions options, Args args,
+            Map<String, Integer> familyWeights, long steps, double lastLoss, double emaLoss, long tokens, double seconds, Evaluation evaluation) throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("trainer", "dev.elasticcache.lab.train.TrainMain");
         o.addProperty("objective", "LLaDA SFT: response-only masking with p = (1 - 1e-3) t + 1e-3, t ~ U(0, 1); "
@@ -234,6 +258,11 @@ public final class TrainMain {
         }
         o.add("hyperparameters", hp);
         o.addProperty("tasks", String.join(", ", TaskSuite.standard().familyNames()));
+        if (!familyWeights.isEmpty()) {
+            JsonObject weights = new JsonObject();
+            familyWeights.forEach(weights::addProperty);
+            o.add("family_weights", weights);
+        }
         o.addProperty("steps", steps);
         o.addProperty("tokens", tokens);
         o.addProperty("train_seconds", Math.round(seconds));

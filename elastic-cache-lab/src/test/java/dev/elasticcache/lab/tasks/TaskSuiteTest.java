@@ -1,6 +1,7 @@
 package dev.elasticcache.lab.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,28 @@ class TaskSuiteTest {
             assertThat(train).noneMatch(t -> TaskSuite.isHeldOut(t.prompt()));
             assertThat(train).noneMatch(t -> evalPrompts.contains(t.prompt()));
         }
+    }
+
+    @Test
+    void familyWeightsSetTheTrainingMixButNotTheEvaluation() {
+        TaskSuite weighted = suite.weighted(Map.of("query", 2, "uppercase", 0));
+        Map<String, Long> counts = weighted.train(3).limit(3000).collect(
+                Collectors.groupingBy(Task::family, Collectors.counting()));
+        assertThat(counts).doesNotContainKey("uppercase");
+        // query is drawn twice as often as complement: 2000 vs 1000 expected.
+        assertThat(counts.get("query")).isBetween(1850L, 2150L);
+        assertThat(counts.get("complement")).isBetween(850L, 1150L);
+        assertThat(weighted.evaluation(60)).isEqualTo(suite.evaluation(60));
+        assertThat(suite.weighted(Map.of()).train(7).limit(200).toList()).isEqualTo(suite.train(7).limit(200).toList());
+    }
+
+    @Test
+    void badFamilyWeightsNameTheFix() {
+        assertThatThrownBy(() -> suite.weighted(Map.of("qeury", 2)))
+                .hasMessageContaining("unknown task families [qeury]").hasMessageContaining("query");
+        assertThatThrownBy(() -> suite.weighted(Map.of("query", -1))).hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> suite.weighted(Map.of("query", 0, "uppercase", 0, "complement", 0)))
+                .hasMessageContaining("nothing to train on");
     }
 
     @Test
