@@ -12,10 +12,9 @@ stage1="${out}-stage1"
 train() {
   ./mvnw -q -B -pl elastic-cache-lab exec:java -Dai.djl.pytorch.num_threads=2 -Dexec.args="$*"
 }
-# The query family (random letter codes) is learnt last, so it gets two training draws for every one of the others.
 train --out "$stage1" --minutes 36 --seed 7 --d-model 128 --layers 4 --heads 2 --mlp 384 --rope-theta 100 \
-  --batch 16 --lr 3e-3 --warmup 150 --long-fraction 0.08 --long-gen 512 --short-fraction 0.6 --family-weights query=2 \
+  --batch 16 --lr 3e-3 --warmup 150 --long-fraction 0.08 --long-gen 512 --short-fraction 0.6 \
   --eval-every 1500 --final-eval 0
 train --init "$stage1" --out "$out" --minutes 20 --seed 8 --batch 16 --lr 1.5e-3 --warmup 50 \
-  --long-fraction 0.08 --long-gen 512 --short-fraction 0.6 --family-weights query=2 --eval-every 0 --final-eval 60
+  --long-fraction 0.08 --long-gen 512 --short-fraction 0.6 --eval-every 0 --final-eval 60
 echo "model written to $out"

@@ -21,20 +21,24 @@ class EmbeddedModelChatTest {
                 .getResource(EmbeddedModel.RESOURCE_FOLDER + "model.safetensors") != null;
     }
 
+    // A task of the shipped model's training suite (an open "Hello!" is outside it: the model may answer with EOS).
+    private static final String PROMPT = "Uppercase these words: robot flame heart queen lemon mango water radio noble house";
+    private static final String ANSWER = "ROBOT FLAME HEART QUEEN LEMON MANGO WATER RADIO NOBLE HOUSE";
+
     @Test
     void chat_and_stream_on_the_embedded_model() throws Exception {
-        ChatRequestParameters shortAnswers = ChatRequestParameters.builder().maxOutputTokens(32).temperature(0.0).build();
+        ChatRequestParameters shortAnswers = ChatRequestParameters.builder().maxOutputTokens(64).temperature(0.0).build();
         try (ElasticCacheChatModel chat = ElasticCacheChatModel.builder().defaultRequestParameters(shortAnswers).build()) {
-            ChatResponse response = chat.chat(ChatRequest.builder().messages(UserMessage.from("Hello!")).build());
+            ChatResponse response = chat.chat(ChatRequest.builder().messages(UserMessage.from(PROMPT)).build());
             assertThat(response.metadata().modelName()).isEqualTo(EmbeddedModel.NAME);
             assertThat(response.tokenUsage().inputTokenCount()).isPositive();
-            assertThat(response.aiMessage().text()).isNotBlank();
+            assertThat(response.aiMessage().text()).isEqualTo(ANSWER);
 
             ElasticCacheStreamingChatModel streaming = ElasticCacheStreamingChatModel.builder().engine(chat.engine())
                     .defaultRequestParameters(shortAnswers).build();
             StringBuilder streamed = new StringBuilder();
             CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-            streaming.chat("Hello!", new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+            streaming.chat(PROMPT, new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
                 @Override
                 public void onPartialResponse(String partialResponse) {
                     streamed.append(partialResponse);
