@@ -227,7 +227,8 @@ public final class TrainMain {
     }
 
     private static void writeTrainingJson(Path out, LladaConfig config, TrainOptions options, Args args,
-            Map<String, Integer> familyWeights, long steps, double lastLoss, double emaLoss, long tokens, double seconds, Evaluation evaluation) throws IOException {
+            Map<String, Integer> familyWeights, long steps, double lastLoss, double emaLoss, long tokens, double seconds,
+            Evaluation evaluation) throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("trainer", "dev.elasticcache.lab.train.TrainMain");
         o.addProperty("objective", "LLaDA SFT: response-only masking with p = (1 - 1e-3) t + 1e-3, t ~ U(0, 1); "
