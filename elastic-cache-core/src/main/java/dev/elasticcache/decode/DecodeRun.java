@@ -2,6 +2,8 @@ package dev.elasticcache.decode;
 
 import dev.elasticcache.model.LladaConfig;
 import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.structured.Alignment;
+import dev.elasticcache.structured.Slot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,15 +32,42 @@ public final class DecodeRun {
     private int tokensDecoded;
     private int steps;
     private int[] terminators;
+    /** Structured runs only: the canvas, the slot of every position (or null) and the positions a filler closed. */
+    private final AnswerCanvas canvas;
+    private final Slot[] slotAt;
+    private final boolean[] closed;
+    private final java.util.Set<Slot> slotsClosed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     public DecodeRun(LladaModel model, int[] prompt, DecodingOptions options, DecodeListener listener,
             BooleanSupplier cancelled, boolean tracing) {
+        this(model, prompt, null, options, listener, cancelled, tracing);
+    }
+
+    /**
+     * A run whose answer region is {@code canvas} (fixed text and constrained slots) instead of
+     * {@code options.genLength()} free masks; null gives the free run.
+     */
+    public DecodeRun(LladaModel model, int[] prompt, AnswerCanvas canvas, DecodingOptions options,
+            DecodeListener listener, BooleanSupplier cancelled, boolean tracing) {
         this.model = model;
         this.options = options.validate();
         this.promptLength = prompt.length;
         this.maskId = model.config().maskTokenId();
-        this.sequence = Arrays.copyOf(prompt, prompt.length + options.genLength());
-        Arrays.fill(sequence, prompt.length, sequence.length, maskId);
+        this.canvas = canvas;
+        int gen = canvas == null ? options.genLength() : canvas.tokens().length;
+        this.sequence = Arrays.copyOf(prompt, prompt.length + gen);
+        if (canvas == null) {
+            Arrays.fill(sequence, prompt.length, sequence.length, maskId);
+            this.slotAt = null;
+            this.closed = null;
+        } else {
+            System.arraycopy(canvas.tokens(), 0, sequence, prompt.length, gen);
+            this.slotAt = new Slot[sequence.length];
+            for (Slot s : canvas.slots()) {
+                Arrays.fill(slotAt, prompt.length + s.start(), prompt.length + s.start() + s.width(), s);
+            }
+            this.closed = new boolean[sequence.length];
+        }
         this.listener = listener == null ? DecodeListener.NONE : listener;
         this.cancelled = cancelled == null ? () -> false : cancelled;
         this.tracing = tracing;
@@ -75,6 +104,48 @@ public final class DecodeRun {
 
     public int promptLength() {
         return promptLength;
+    }
+
+    /** Answer positions: the generation length, or the canvas length of a structured run. */
+    public int genLength() {
+        return sequence.length - promptLength;
+    }
+
+    /** True for a structured run (an answer canvas with slots). */
+    public boolean hasCanvas() {
+        return canvas != null;
+    }
+
+    /** The canvas of a structured run, or null. */
+    public AnswerCanvas canvas() {
+        return canvas;
+    }
+
+    /**
+     * True while {@code position} is masked and no filler has closed it: a filler decoded in a slot ends the value
+     * there, and the slot's positions beyond it (after it when left-aligned, before it when right-aligned) are
+     * left out, as an early EOS leaves out the rest of a free answer.
+     */
+    public boolean isOpen(int position) {
+        return isMasked(position) && (closed == null || !closed[position]);
+    }
+
+    /**
+     * Choices and confidences of {@code positions}' logit rows, each row restricted to the tokens its slot admits
+     * (unrestricted outside slots and in free runs).
+     */
+    public Predictions predict(float[] logits, int[] positions) {
+        if (canvas == null) {
+            return Predictions.of(logits, positions.length, options.temperature(), random);
+        }
+        boolean[][] admitted = new boolean[positions.length][];
+        for (int i = 0; i < positions.length; i++) {
+            Slot s = slotAt[positions[i]];
+            if (s != null) {
+                admitted[i] = canvas.format().admittedMask(s, positions[i] - promptLength - s.start());
+            }
+        }
+        return Predictions.of(logits, positions.length, options.temperature(), random, admitted);
     }
 
     /** Total sequence length N = prompt + generation. */
@@ -128,12 +199,39 @@ public final class DecodeRun {
         for (int i = 0; i < positions.length; i++) {
             sequence[positions[i]] = tokens[i];
         }
+        if (canvas != null) {
+            closeSlots(positions, tokens);
+        }
         tokensDecoded += positions.length;
         StepRecord record = new StepRecord(steps++, window, queryRows, startReset, track, positions, tokens);
         if (tracing) {
             trace.add(record);
         }
         listener.onStep(record, sequence);
+    }
+
+    /**
+     * The first step that decodes a filler in a slot closes the slot beyond the filler nearest its value side
+     * (the same rule as the first EOS of a free answer: fillers decoded later close nothing more).
+     */
+    private void closeSlots(int[] positions, int[] tokens) {
+        boolean left = canvas.format().alignment() == Alignment.LEFT;
+        java.util.Map<Slot, Integer> edge = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < positions.length; i++) {
+            Slot slot = slotAt[positions[i]];
+            if (slot != null && tokens[i] == canvas.format().filler() && !slotsClosed.contains(slot)) {
+                edge.merge(slot, positions[i], left ? Math::min : Math::max);
+            }
+        }
+        edge.forEach((slot, position) -> {
+            slotsClosed.add(slot);
+            int start = promptLength + slot.start();
+            if (left) {
+                Arrays.fill(closed, position + 1, start + slot.width(), true);
+            } else {
+                Arrays.fill(closed, start, position, true);
+            }
+        });
     }
 
     /** Ends the run and builds the result. */
@@ -146,8 +244,16 @@ public final class DecodeRun {
         return new DecodeResult(sequence.clone(), promptLength, stats, List.copyOf(trace));
     }
 
-    /** Generated tokens before the first EOS, EoT or leftover mask. */
+    /** Generated tokens before the first EOS, EoT or leftover mask; of a canvas, its document's non-filler tokens. */
     int answerTokens() {
-        return AnswerSpan.length(sequence, promptLength, terminators);
+        if (canvas == null) {
+            return AnswerSpan.length(sequence, promptLength, terminators);
+        }
+        int n = 0;
+        for (int i = 0; i < canvas.documentLength(); i++) {
+            int t = sequence[promptLength + i];
+            n += t == maskId || t == canvas.format().filler() ? 0 : 1;
+        }
+        return n;
     }
 }

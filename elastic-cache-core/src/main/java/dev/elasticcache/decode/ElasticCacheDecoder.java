@@ -30,7 +30,7 @@ final class ElasticCacheDecoder implements Decoder {
         int layers = run.config().nLayers();
         int n = run.length();
         int eos = run.config().eosTokenId();
-        int[] masked = Forward.span(run.promptLength(), n);
+        int[] masked = run.maskedIn(run.promptLength(), n);
         int[] newDecoded = Forward.span(0, run.promptLength());
         int[] track = new int[0];
         boolean eosSeen = false;
@@ -52,8 +52,7 @@ final class ElasticCacheDecoder implements Decoder {
                 int effectiveReset = Math.max(pass.startReset, 0);
                 run.countForward(pass.layerRows, layers - Math.min(effectiveReset, layers));
 
-                Predictions pred = Predictions.of(Arrays.copyOf(pass.logits, window.length * pass.vocab),
-                        window.length, o.temperature(), run.random());
+                Predictions pred = run.predict(Arrays.copyOf(pass.logits, window.length * pass.vocab), window);
                 int[] chosen = o.threshold() == null
                         ? Ranking.ascending(Ranking.topK(pred.confidence(), o.tokensPerIter()))
                         : confident(pred.confidence(), o.threshold());
@@ -68,7 +67,10 @@ final class ElasticCacheDecoder implements Decoder {
 
                 newDecoded = positions;
                 masked = without(masked, positions);
-                if (!eosSeen) {
+                if (run.hasCanvas()) {
+                    // Slot-local truncation: a filler closes the rest of its slot, as the first EOS closes the answer.
+                    masked = Arrays.stream(masked).filter(run::isOpen).toArray();
+                } else if (!eosSeen) {
                     int firstEos = firstEos(positions, tokens, eos);
                     if (firstEos >= 0) {
                         // Only the first EOS truncates: later positions are never decoded and stay masks.

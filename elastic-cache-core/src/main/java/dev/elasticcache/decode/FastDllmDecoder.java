@@ -31,12 +31,17 @@ final class FastDllmDecoder implements Decoder {
         LladaModel model = run.model();
         int layers = run.config().nLayers();
         int n = run.length();
-        int blocks = o.genLength() / o.blockLength();
+        int blocks = Blocks.count(run);
+        int stepsPerBlock = o.resolvedSteps() / (o.genLength() / o.blockLength());
         for (int b = 0; b < blocks; b++) {
             int from = run.promptLength() + b * o.blockLength();
-            int to = from + o.blockLength();
+            int to = Math.min(from + o.blockLength(), n);
+            int masks = run.maskedIn(from, to).length;
+            if (masks == 0) {
+                continue;
+            }
             int[] schedule = o.threshold() == null
-                    ? TransferSchedule.of(run.maskedIn(from, to).length, o.resolvedSteps() / blocks) : null;
+                    ? TransferSchedule.of(masks, Blocks.steps(run, stepsPerBlock, masks)) : null;
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
             try (NDManager blockScope = model.manager().newSubManager()) {
@@ -53,7 +58,7 @@ final class FastDllmDecoder implements Decoder {
                         logits = Forward.logitsAt(model, hidden, Forward.shift(candidates, rows[0]));
                     }
                     run.countForward((long) rows.length * layers, refresh ? layers : 0);
-                    Predictions pred = Predictions.of(logits, candidates.length, o.temperature(), run.random());
+                    Predictions pred = run.predict(logits, candidates);
                     int[] chosen = schedule == null
                             ? aboveThreshold(pred.confidence(), o.threshold())
                             : Ranking.topK(pred.confidence(), Math.min(schedule[Math.min(step, schedule.length - 1)], candidates.length));

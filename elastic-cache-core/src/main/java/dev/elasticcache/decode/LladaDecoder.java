@@ -12,15 +12,20 @@ final class LladaDecoder implements Decoder {
     public DecodeResult decode(DecodeRun run) {
         DecodingOptions o = run.options();
         int p = run.promptLength();
-        int blocks = o.genLength() / o.blockLength();
-        int stepsPerBlock = o.resolvedSteps() / blocks;
+        int blocks = Blocks.count(run);
+        int stepsPerBlock = o.resolvedSteps() / (o.genLength() / o.blockLength());
         int layers = run.config().nLayers();
         int[] allRows = Forward.span(0, run.length());
         for (int b = 0; b < blocks; b++) {
             int from = p + b * o.blockLength();
-            int to = from + o.blockLength();
-            int[] schedule = TransferSchedule.of(run.maskedIn(from, to).length, stepsPerBlock);
-            for (int step = 0; step < stepsPerBlock; step++) {
+            int to = Math.min(from + o.blockLength(), run.length());
+            int masks = run.maskedIn(from, to).length;
+            int blockSteps = Blocks.steps(run, stepsPerBlock, masks);
+            if (blockSteps == 0) {
+                continue;
+            }
+            int[] schedule = TransferSchedule.of(masks, blockSteps);
+            for (int step = 0; step < blockSteps; step++) {
                 run.checkCancelled();
                 int[] candidates = run.maskedIn(from, to);
                 if (candidates.length == 0) {
@@ -33,7 +38,7 @@ final class LladaDecoder implements Decoder {
                 }
                 run.countForward((long) run.length() * layers, layers);
                 int k = Math.min(schedule[step], candidates.length);
-                Predictions pred = Predictions.of(logits, candidates.length, o.temperature(), run.random());
+                Predictions pred = run.predict(logits, candidates);
                 double[] score = o.remasking() == Remasking.RANDOM ? randomScores(run, candidates.length) : pred.confidence();
                 int[] chosen = Ranking.ascending(Ranking.topK(score, k));
                 commitChosen(run, candidates, allRows, 0, pred, chosen);

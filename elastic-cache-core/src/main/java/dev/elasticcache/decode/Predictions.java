@@ -19,15 +19,29 @@ public record Predictions(int[] tokens, double[] confidence) {
      * @param random source of the Gumbel noise (unused when greedy)
      */
     public static Predictions of(float[] logits, int rows, double temperature, Random random) {
+        return of(logits, rows, temperature, random, null);
+    }
+
+    /**
+     * The same with per-row token constraints: a row with a non-null {@code admitted[r]} chooses only among the
+     * tokens marked true there, and its confidence is the softmax over those tokens (a slot's logits with the
+     * rest of the vocabulary at minus infinity). A row that admits every token gives exactly the unconstrained
+     * result.
+     */
+    public static Predictions of(float[] logits, int rows, double temperature, Random random, boolean[][] admitted) {
         int vocab = logits.length / rows;
         int[] tokens = new int[rows];
         double[] confidence = new double[rows];
         for (int r = 0; r < rows; r++) {
             int base = r * vocab;
+            boolean[] allowed = admitted == null ? null : admitted[r];
             double max = Double.NEGATIVE_INFINITY;
-            int best = 0;
+            int best = allowed == null ? 0 : firstAllowed(allowed);
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int v = 0; v < vocab; v++) {
+                if (allowed != null && !allowed[v]) {
+                    continue;
+                }
                 double l = logits[base + v];
                 if (l > max) {
                     max = l;
@@ -42,12 +56,23 @@ public record Predictions(int[] tokens, double[] confidence) {
             }
             double sum = 0;
             for (int v = 0; v < vocab; v++) {
-                sum += Math.exp(logits[base + v] - max);
+                if (allowed == null || allowed[v]) {
+                    sum += Math.exp(logits[base + v] - max);
+                }
             }
             tokens[r] = best;
             confidence[r] = Math.exp(logits[base + best] - max) / sum;
         }
         return new Predictions(tokens, confidence);
+    }
+
+    private static int firstAllowed(boolean[] allowed) {
+        for (int v = 0; v < allowed.length; v++) {
+            if (allowed[v]) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("a slot admits no token");
     }
 
     private static double uniform(Random random) {

@@ -273,6 +273,16 @@ public final class LladaModel implements AutoCloseable {
      * @return logits [B N, embeddingSize], sequence by sequence, owned by the ids' manager
      */
     public NDArray forwardSequences(NDArray ids) {
+        return forwardSequences(ids, null);
+    }
+
+    /**
+     * {@link #forwardSequences(NDArray)} with an additive attention bias over keys (training batches of
+     * left-padded sequences hide the padding with -1e9).
+     *
+     * @param keyBias [1, B, 1, N] added to the attention scores before the softmax, or null
+     */
+    public NDArray forwardSequences(NDArray ids, NDArray keyBias) {
         NDManager scope = ids.getManager();
         int sequences = Math.toIntExact(ids.getShape().get(0));
         int n = Math.toIntExact(ids.getShape().get(1));
@@ -285,21 +295,23 @@ public final class LladaModel implements AutoCloseable {
         NDArray h = embed(ids.reshape(positions.length));
         for (int l = 0; l < config.nLayers(); l++) {
             Qkv qkv = project(l, h, tables);
-            NDArray context = sequences == 1
+            NDArray context = sequences == 1 && keyBias == null
                     ? attend(qkv.q(), keysT(qkv.k()), qkv.v()).context()
-                    : attendWithinSequences(qkv, sequences, n);
+                    : attendWithinSequences(qkv, sequences, n, keyBias);
             h = completeBlock(l, h, context);
         }
         return logits(h);
     }
 
     /** Attention of each sequence's rows over its own keys only: [H, B N, hd] split into [H, B, N, hd]. */
-    private NDArray attendWithinSequences(Qkv qkv, int sequences, int n) {
+    private NDArray attendWithinSequences(Qkv qkv, int sequences, int n, NDArray keyBias) {
         int hd = config.headDim();
         NDArray q = qkv.q().reshape(config.nHeads(), sequences, n, hd);
         NDArray keysT = qkv.k().reshape(config.nKvHeads(), sequences, n, hd).transpose(0, 1, 3, 2);
         NDArray v = qkv.v().reshape(config.nKvHeads(), sequences, n, hd);
-        NDArray context = attentionProbs(q, keysT).matMul(expandKv(v, q.getManager()));
+        NDArray scores = q.matMul(expandKv(keysT, q.getManager())).mul(scale);
+        NDArray probs = (keyBias == null ? scores : scores.add(keyBias)).softmax(-1);
+        NDArray context = probs.matMul(expandKv(v, q.getManager()));
         return context.transpose(1, 2, 0, 3).reshape((long) sequences * n, (long) config.nHeads() * hd);
     }
 

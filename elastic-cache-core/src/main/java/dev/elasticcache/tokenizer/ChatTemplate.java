@@ -1,5 +1,6 @@
 package dev.elasticcache.tokenizer;
 
+import dev.elasticcache.structured.ToolPrompt;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,6 +8,8 @@ import java.util.Objects;
  * The LLaDA-8B-Instruct chat template, rendered in Java byte for byte:
  * {@code bos} once, then per message {@code <|start_header_id|>role<|end_header_id|>\n\n content.strip() <|eot_id|>},
  * then always the assistant header {@code <|start_header_id|>assistant<|end_header_id|>\n\n}.
+ * Tool results are turns of role {@code tool}; an assistant turn's tool calls follow its content as
+ * {@link ToolPrompt#calls}.
  * Content is stripped of leading and trailing whitespace as Jinja's {@code trim} (Python {@code str.strip()}) does.
  */
 public final class ChatTemplate {
@@ -73,7 +76,11 @@ public final class ChatTemplate {
         StringBuilder sb = new StringBuilder(bos);
         for (ChatMessage m : messages) {
             header(sb, m.role().templateName());
-            sb.append(strip(m.content())).append(eot);
+            sb.append(strip(m.content()));
+            if (m.hasToolCalls()) {
+                sb.append(ToolPrompt.calls(m.toolCalls()));
+            }
+            sb.append(eot);
         }
         header(sb, ChatMessage.Role.ASSISTANT.templateName());
         return sb.toString();

@@ -29,7 +29,7 @@ import java.util.OptionalInt;
  * BOS itself) and a very large max length, plus the special token ids and the chat template from
  * {@code tokenizer_config.json}.
  */
-public final class LladaTokenizer implements AutoCloseable {
+public final class LladaTokenizer implements AutoCloseable, dev.elasticcache.structured.TokenText {
 
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
@@ -263,6 +263,7 @@ public final class LladaTokenizer implements AutoCloseable {
     }
 
     /** Token ids of {@code text}; special token strings in the text become their single ids. No BOS is added. */
+    @Override
     public int[] encode(String text) {
         long[] ids = tokenizer.encode(text, false, false).getIds();
         int[] out = new int[ids.length];
@@ -283,6 +284,7 @@ public final class LladaTokenizer implements AutoCloseable {
     }
 
     /** Decodes ids, skipping special tokens. */
+    @Override
     public String decode(int[] ids) {
         return decode(ids, true);
     }
@@ -306,6 +308,7 @@ public final class LladaTokenizer implements AutoCloseable {
     }
 
     /** True when {@code id} is an added token marked special (skipped by {@link #decode(int[])}). */
+    @Override
     public boolean isSpecial(int id) {
         return specialById.getOrDefault(id, false);
     }
@@ -336,6 +339,7 @@ public final class LladaTokenizer implements AutoCloseable {
     }
 
     /** Number of token ids (largest id + 1 over the model vocabulary and the added tokens). */
+    @Override
     public int vocabSize() {
         return vocabSize;
     }

@@ -28,6 +28,11 @@ public final class TinyTokenizerFiles {
     public static final int END_HEADER_ID = 260;
     public static final int EOT_ID = 261;
     public static final int VOCAB_SIZE = 262;
+    /**
+     * The infill filler of models trained here: the id of the NUL byte (188: the first of the bytes GPT-2 remaps),
+     * which no text uses (see {@code InfillSettings}).
+     */
+    public static final int FILLER_ID = 188;
 
     /** Special token strings in id order starting at {@link #BOS_ID}. */
     public static final List<String> SPECIAL_TOKENS = List.of(
@@ -57,6 +62,9 @@ public final class TinyTokenizerFiles {
         }
         for (int i = 0; i < BYTE_TOKENS; i++) {
             ID_OF_BYTE[ORDER[i]] = i;
+        }
+        if (ID_OF_BYTE[0] != FILLER_ID) {
+            throw new AssertionError("NUL byte id " + ID_OF_BYTE[0] + " != FILLER_ID");
         }
     }
 

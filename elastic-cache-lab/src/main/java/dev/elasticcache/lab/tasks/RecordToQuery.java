@@ -11,8 +11,6 @@ public final class RecordToQuery implements TaskFamily {
     public static final String NAME = "query";
     public static final String INSTRUCTION = "Record to query string: ";
 
-    private static final String CLASSES = "YJFW";
-
     @Override
     public String name() {
         return NAME;
@@ -21,25 +19,14 @@ public final class RecordToQuery implements TaskFamily {
     /** Answers of {@link TaskSuite#SPAN} (59) bytes. */
     @Override
     public Task generate(Random random) {
-        String[][] fields = {
-            {"id", Words.digits(random, 8)},
-            {"from", Words.letters(random, 3)},
-            {"to", Words.letters(random, 3)},
-            {"seat", Words.digits(random, 2) + Words.letters(random, 1)},
-            {"gate", Words.letters(random, 1) + Words.digits(random, 2)},
-            {"class", String.valueOf(CLASSES.charAt(random.nextInt(CLASSES.length())))},
-            {"bag", Words.digits(random, 1)},
-        };
-        StringBuilder record = new StringBuilder();
+        String[] values = BookingRecord.draw(random);
         StringBuilder query = new StringBuilder();
-        for (String[] field : fields) {
-            if (!record.isEmpty()) {
-                record.append(' ');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
                 query.append('&');
             }
-            record.append(field[0]).append(':').append(field[1]);
-            query.append(field[0]).append('=').append(field[1]);
+            query.append(BookingRecord.FIELDS[i]).append('=').append(values[i]);
         }
-        return new Task(NAME, INSTRUCTION + record, query.toString());
+        return new Task(NAME, INSTRUCTION + BookingRecord.text(values), query.toString());
     }
 }

@@ -82,6 +82,25 @@ public final class TaskSuite {
     }
 
     /**
+     * The suite of the shipped model: {@link #standard()} plus a record decoded into a JSON Schema document
+     * ({@code json}), tool calls ({@code tool}) and answers quoting a tool's result ({@code tool-answer}).
+     */
+    public static TaskSuite shipped() {
+        return new TaskSuite(List.of(new UppercaseWords(), new NinesComplement(), new RecordToQuery(),
+                new RecordToSchemaJson(), new ToolCalling(), new ToolAnswer()));
+    }
+
+    /** A suite by name: {@code standard}, {@code shipped} or {@code hard}. */
+    public static TaskSuite named(String name) {
+        return switch (name) {
+            case "standard" -> standard();
+            case "shipped" -> shipped();
+            case "hard" -> hard();
+            default -> throw new IllegalArgumentException("unknown task suite '" + name + "'; known: standard, shipped, hard");
+        };
+    }
+
+    /**
      * Harder families: reverse, sort and record with sorted keys and upper-cased values (variable length; a first
      * 35-minute run of a ~1M-parameter model did not learn them: 0% exact match), and XOR of two bit strings
      * (fixed-width, but each answer digit needs two prompt digits). Kept for larger models and longer training.

@@ -10,8 +10,31 @@ package dev.elasticcache.lab.train;
  *     probability, L the response length), 0 elsewhere (the prompt and unmasked response tokens)
  * @param promptLength number of prompt positions (never masked)
  * @param maskProbability the masking probability p used for the response
+ * @param leftPadding positions of batch padding before the prompt (hidden from attention, weight 0)
  */
-public record MaskedSequence(int[] input, int[] targets, float[] weights, int promptLength, double maskProbability) {
+public record MaskedSequence(int[] input, int[] targets, float[] weights, int promptLength, double maskProbability,
+        int leftPadding) {
+
+    public MaskedSequence(int[] input, int[] targets, float[] weights, int promptLength, double maskProbability) {
+        this(input, targets, weights, promptLength, maskProbability, 0);
+    }
+
+    /** This sequence behind {@code count} positions of {@code padId} that attention will ignore. */
+    public MaskedSequence leftPadded(int count, int padId) {
+        if (count == 0) {
+            return this;
+        }
+        int n = input.length + count;
+        int[] in = new int[n];
+        int[] out = new int[n];
+        float[] w = new float[n];
+        java.util.Arrays.fill(in, 0, count, padId);
+        java.util.Arrays.fill(out, 0, count, padId);
+        System.arraycopy(input, 0, in, count, input.length);
+        System.arraycopy(targets, 0, out, count, targets.length);
+        System.arraycopy(weights, 0, w, count, weights.length);
+        return new MaskedSequence(in, out, w, promptLength + count, maskProbability, leftPadding + count);
+    }
 
     public int length() {
         return input.length;

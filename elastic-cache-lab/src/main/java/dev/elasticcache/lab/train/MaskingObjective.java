@@ -69,6 +69,30 @@ public final class MaskingObjective {
     }
 
     /**
+     * Masks only the response positions marked {@code eligible} (indexed from the response start; positions past
+     * it are never masked), each with probability {@code p} from a fresh {@code t}: the state an infilling canvas
+     * starts from, where fixed text is given and only slots are masked. Weights are {@code 1 / (p L)} as in
+     * {@link #mask}, L the number of eligible positions.
+     */
+    public MaskedSequence maskEligible(int[] clean, int promptLength, boolean[] eligible, Random random) {
+        double p = (1 - eps) * random.nextDouble() + eps;
+        int count = 0;
+        for (boolean e : eligible) {
+            count += e ? 1 : 0;
+        }
+        float weight = (float) (1.0 / (p * Math.max(1, count)));
+        int[] input = clean.clone();
+        float[] weights = new float[clean.length];
+        for (int i = 0; i < eligible.length && promptLength + i < clean.length; i++) {
+            if (eligible[i] && random.nextDouble() < p) {
+                input[promptLength + i] = maskId;
+                weights[promptLength + i] = weight;
+            }
+        }
+        return new MaskedSequence(input, clean.clone(), weights, promptLength, p);
+    }
+
+    /**
      * The loss of given per-position cross-entropies under a masking (the reference formula, in Java; the
      * trainer computes the same on NDArrays).
      */

@@ -47,12 +47,14 @@ import java.util.Set;
  * --dtype F32|BF16     weight dtype of model.safetensors (default F32)
  * --init DIR           continue from the weights (and config) of a model folder
  * --family-weights W   training draws per family, e.g. query=2 (the others keep 1; evaluation is unaffected)
+ * --suite NAME         task suite: standard (default), shipped (with json, tool, tool-answer) or hard
+ * --gen-length N       response length of most batches (default 128)
  * </pre>
  */
 public final class TrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
-            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights");
+            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights", "gen-length", "suite");
 
     private TrainMain() {}
 
@@ -94,7 +96,7 @@ public final class TrainMain {
         TrainOptions d = TrainOptions.defaults(seed, steps == Long.MAX_VALUE ? 1_000_000 : steps);
         TrainOptions options = new TrainOptions(seed, args.getInt("batch", d.batch()), d.totalSteps(), args.getDouble("lr", d.peakLr()),
                 args.getInt("warmup", d.warmupSteps()), d.minLrRatio(), args.getDouble("weight-decay", d.weightDecay()),
-                d.beta1(), d.beta2(), args.getDouble("clip", d.clipNorm()), d.genLength(), args.getInt("long-gen", d.longGenLength()),
+                d.beta1(), d.beta2(), args.getDouble("clip", d.clipNorm()), args.getInt("gen-length", d.genLength()), args.getInt("long-gen", d.longGenLength()),
                 args.getDouble("long-fraction", d.longFraction()), args.getDouble("init-std", d.initStd()),
                 args.getDouble("short-fraction", d.shortFraction()));
         int evalEvery = args.getInt("eval-every", 500);
@@ -106,7 +108,7 @@ public final class TrainMain {
         Path tokenizerDir = Files.createTempDirectory("tiny-tokenizer");
         TinyTokenizerFiles.write(tokenizerDir);
         Map<String, Integer> familyWeights = familyWeights(args.get("family-weights", ""));
-        TaskSuite suite = TaskSuite.standard().weighted(familyWeights);
+        TaskSuite suite = TaskSuite.named(args.get("suite", "standard")).weighted(familyWeights);
         List<Task> evalTasks = suite.evaluation(Math.max(evalCount, finalEval));
         long start = System.nanoTime();
         try (LladaTokenizer tokenizer = LladaTokenizer.open(tokenizerDir)) {

@@ -19,6 +19,7 @@ import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.model.LladaWeights;
 import dev.elasticcache.model.TensorOps;
+import dev.elasticcache.structured.InfillSettings;
 import dev.elasticcache.tokenizer.TinyTokenizerFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ import java.util.Random;
 public final class Trainer implements AutoCloseable {
     private final LladaConfig config;
     private TrainOptions options;
+    /** Width of a prompt-length bucket (tokens). */
+    static final int PROMPT_BUCKET = 32;
     private final TaskEncoding encoding;
     private final MaskingObjective objective;
     private final NDManager paramManager;
@@ -183,19 +186,30 @@ public final class Trainer implements AutoCloseable {
             genLength = options.genLength();
         }
         List<MaskedSequence> batch = new ArrayList<>(options.batch());
+        int longestPrompt = tasks.stream().mapToInt(t -> encoding.promptIds(t).length).max().orElse(0);
+        genLength = Math.min(genLength, config.maxSequenceLength() - longestPrompt);
         for (Task task : tasks) {
             int[] prompt = encoding.promptIds(task);
             int[] clean = MaskingObjective.cleanSequence(prompt, encoding.answerIds(task), eot, config.eosTokenId(), genLength);
-            batch.add(objective.mask(clean, prompt.length, maskRandom));
+            boolean[] variable = encoding.variablePositions(task);
+            // Half of the structured tasks are masked as an infilling canvas starts: fixed text given, slots masked.
+            MaskedSequence masked = variable != null && maskRandom.nextBoolean()
+                    ? objective.maskEligible(clean, prompt.length, variable, maskRandom)
+                    : objective.mask(clean, prompt.length, maskRandom);
+            batch.add(masked.leftPadded(longestPrompt - prompt.length, config.eosTokenId()));
         }
         return batch;
     }
 
-    /** The next {@code batch} tasks of the stream whose prompts have the same length. */
+    /**
+     * The next {@code batch} tasks of the stream whose prompt lengths fall into one bucket of
+     * {@value #PROMPT_BUCKET} (shorter prompts are left-padded, the padding hidden from attention): prompts with
+     * tools vary in length, and exact-length buckets would starve those families.
+     */
     private List<Task> nextEqualLengthTasks() {
         while (true) {
             Task task = data.next();
-            int promptLength = encoding.promptIds(task).length;
+            int promptLength = (encoding.promptIds(task).length + PROMPT_BUCKET - 1) / PROMPT_BUCKET;
             List<Task> bucket = pendingByPromptLength.computeIfAbsent(promptLength, k -> new ArrayList<>());
             bucket.add(task);
             if (bucket.size() == options.batch()) {
@@ -272,7 +286,15 @@ public final class Trainer implements AutoCloseable {
             }
         }
         NDArray ids = TensorOps.indices(scope, input).reshape(batch.size(), n);
-        NDArray logProbs = model.forwardSequences(ids).logSoftmax(1);
+        NDArray keyBias = null;
+        if (batch.stream().anyMatch(s -> s.leftPadding() > 0)) {
+            float[] bias = new float[rows];
+            for (int b = 0; b < batch.size(); b++) {
+                java.util.Arrays.fill(bias, b * n, b * n + batch.get(b).leftPadding(), -1e9f);
+            }
+            keyBias = scope.create(bias, new Shape(1, batch.size(), 1, n));
+        }
+        NDArray logProbs = model.forwardSequences(ids, keyBias).logSoftmax(1);
         NDArray picked = logProbs.gather(scope.create(targets, new Shape(rows, 1)), 1).reshape(rows);
         return picked.mul(scope.create(weights)).sum().neg();
     }
@@ -343,6 +365,7 @@ public final class Trainer implements AutoCloseable {
         writer.write(folder, 1);
         config.write(folder.resolve(LladaCheckpoint.CONFIG_FILE));
         TinyTokenizerFiles.write(folder);
+        InfillSettings.tinyModels().write(folder);
     }
 
     @Override

@@ -1,0 +1,31 @@
+package dev.elasticcache.lab.tasks;
+
+import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ChatMessage;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The conversation of {@link ToolCalling} after the call and its result ({@code 12C and rainy}): the answer is
+ * text quoting the result verbatim ({@code The weather is 12C and rainy.}).
+ */
+public final class ToolAnswer implements TaskFamily {
+    public static final String NAME = "tool-answer";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Task generate(Random random) {
+        TravelTools.Request r = TravelTools.request(random);
+        String id = "call_" + Words.digits(random, 6);
+        List<ChatMessage> messages = List.of(
+                ChatMessage.user(r.text()),
+                ChatMessage.assistantToolCalls(List.of(new ToolCall(id, r.tool(), r.arguments().toString()))),
+                ChatMessage.toolResult(id, r.tool(), r.result()));
+        return new Task(NAME, r.text() + " -> " + r.result(), r.answer(), messages, null,
+                TravelTools.offered(r.tool(), random), false);
+    }
+}
