@@ -15,6 +15,19 @@ public record DecodingStats(
         Strategy strategy, int nfe, long layerRows, double recomputeFraction, int tokensDecoded, int answerTokens,
         long wallNanos) {
 
+    /** The figures of this run followed by {@code next} (several passes of one answer): sums, NFE-weighted fraction. */
+    public DecodingStats plus(DecodingStats next) {
+        int total = nfe + next.nfe;
+        double fraction = total == 0 ? 0 : (recomputeFraction * nfe + next.recomputeFraction * next.nfe) / total;
+        return new DecodingStats(strategy, total, layerRows + next.layerRows, fraction, tokensDecoded + next.tokensDecoded,
+                answerTokens + next.answerTokens, wallNanos + next.wallNanos);
+    }
+
+    /** These figures with {@code forwards} more cache-free passes of {@code rows} rows over {@code layers} layers. */
+    public DecodingStats withFullForwards(int forwards, int rows, int layers, long nanos) {
+        return plus(new DecodingStats(strategy, forwards, (long) forwards * rows * layers, 1.0, 0, 0, nanos));
+    }
+
     /** Denoising steps; every step is exactly one forward pass. */
     public int steps() {
         return nfe;

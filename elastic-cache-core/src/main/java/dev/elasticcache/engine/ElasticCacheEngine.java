@@ -9,6 +9,10 @@ import dev.elasticcache.decode.DecodeResult;
 import dev.elasticcache.decode.DecodeRun;
 import dev.elasticcache.decode.Decoder;
 import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.decode.DecodingStats;
+import dev.elasticcache.decode.StructuredDecoder;
+import dev.elasticcache.structured.InfillSettings;
+import dev.elasticcache.structured.ToolPrompt;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.tokenizer.LladaTokenizer;
@@ -43,12 +47,15 @@ public final class ElasticCacheEngine implements AutoCloseable {
     private final AtomicLong lastWallNanos = new AtomicLong(1_000_000_000L);
     private final Semaphore admission;
     private volatile boolean closed;
+    private final StructuredGeneration structured;
 
-    private ElasticCacheEngine(LladaModel model, LladaTokenizer tokenizer, EngineConfig config, ModelInfo info) {
+    private ElasticCacheEngine(LladaModel model, LladaTokenizer tokenizer, EngineConfig config, ModelInfo info,
+            InfillSettings infill) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.config = config;
         this.info = info;
+        this.structured = new StructuredGeneration(model, tokenizer, infill.format(tokenizer), config.infillLimits());
         // Admission is decided by the permits (one decoding + queueCapacity waiting), released before a
         // request's future completes, so a caller that saw its answer can submit again at once.
         this.admission = new Semaphore(config.queueCapacity() + 1);
@@ -77,7 +84,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
             ModelInfo info = new ModelInfo(name, folder, model.config(),
                     LladaTensorLayout.parameterCount(model.config()), device.toString(),
                     Duration.ofNanos(System.nanoTime() - start));
-            return new ElasticCacheEngine(model, tokenizer, config, info);
+            return new ElasticCacheEngine(model, tokenizer, config, info, InfillSettings.read(folder));
         } catch (RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -185,6 +192,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
 
     private GenerationResult decode(PreparedRequest request, GenerationHandle handle, GenerationListener listener,
             long deadline, Duration timeout) {
+        if (request.plan() != null) {
+            return decodeStructured(request, handle, listener, deadline, timeout);
+        }
         int[] terminators = {model.config().eosTokenId(), tokenizer.eotTokenId()};
         AnswerText answer = new AnswerText(tokenizer, request.promptIds().length, model.config().maskTokenId(),
                 terminators, request.stopSequences());
@@ -214,6 +224,39 @@ public final class ElasticCacheEngine implements AutoCloseable {
         int generated = answer.stopped() ? tokenizer.encode(answer.text()).length : result.stats().answerTokens();
         return new GenerationResult(answer.text(), reason, new Usage(request.promptIds().length, generated),
                 result.stats(), request.promptIds(), result.sequence(), result.trace());
+    }
+
+    /**
+     * A schema document or tool calls (a text answer when tool choice {@code auto} decides against a call and
+     * there is no schema). The document streams as one piece once it is complete: its values are filled out of
+     * order and only the whole canvas is guaranteed valid.
+     */
+    private GenerationResult decodeStructured(PreparedRequest request, GenerationHandle handle, GenerationListener listener,
+            long deadline, Duration timeout) {
+        StructuredGeneration.Plan plan = request.plan();
+        StructuredDecoder.Hooks hooks = new StructuredDecoder.Hooks((step, sequence) -> listener.onStep(step),
+                () -> handle.isCancelled() || System.nanoTime() > deadline || closed, request.trace());
+        try {
+            StructuredGeneration.Decision decision = structured.decideCall(plan, request.promptIds(), request.options());
+            if (!decision.call() && plan.schema() == null) {
+                GenerationResult text = decode(request.withoutPlan(), handle, listener, deadline, timeout);
+                DecodingStats stats = decision.cost() == null ? text.stats() : decision.cost().plus(text.stats());
+                return new GenerationResult(text.text(), text.finishReason(), text.usage(), stats, text.promptIds(),
+                        text.sequence(), text.trace());
+            }
+            StructuredGeneration.Outcome o = decision.call()
+                    ? structured.calls(plan, request.promptIds(), request.options(), hooks, decision.cost())
+                    : structured.document(plan, request.promptIds(), request.options(), hooks, decision.cost());
+            String text = o.json() == null ? "" : o.json();
+            if (!text.isEmpty()) {
+                listener.onText(text);
+            }
+            FinishReason reason = o.calls().isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
+            return new GenerationResult(text, reason, new Usage(request.promptIds().length, o.stats().answerTokens()),
+                    o.stats(), request.promptIds(), o.last().sequence(), o.trace(), o.json(), o.calls());
+        } catch (DecodeCancelledException e) {
+            throw System.nanoTime() > deadline ? new GenerationTimeoutException(timeout) : e;
+        }
     }
 
     /** Validates a request and resolves its prompt ids and options (on the caller's thread). */
@@ -255,7 +298,11 @@ public final class ElasticCacheEngine implements AutoCloseable {
             if (!anyContent) {
                 throw new IllegalArgumentException("the prompt is blank; send a non-empty message");
             }
-            ids = tokenizer.encodeChat(request.messages());
+            ids = tokenizer.encodeChat(ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler()));
+        }
+        if (!request.tools().isEmpty() && request.messages() == null) {
+            throw new IllegalArgumentException("tools need a chat request (messages); the tool list is rendered into its"
+                    + " system turn");
         }
         if (ids.length == 0) {
             throw new IllegalArgumentException("the prompt is empty; send a non-empty prompt");
@@ -271,7 +318,11 @@ public final class ElasticCacheEngine implements AutoCloseable {
                     + options.genLength() + " = " + (ids.length + options.genLength())
                     + " exceeds the model's max sequence length " + max + "; shorten the prompt or lower genLength");
         }
-        return new PreparedRequest(ids, options, request.stopSequences(), request.trace());
+        StructuredGeneration.Plan plan = request.structured() ? structured.plan(request, ids.length, options) : null;
+        if (plan != null && !request.stopSequences().isEmpty() && plan.schema() != null) {
+            throw new IllegalArgumentException("stop sequences cannot cut a schema document; remove them or the output schema");
+        }
+        return new PreparedRequest(ids, options, request.stopSequences(), request.trace(), plan);
     }
 
     private static String requireText(String text, String what) {
@@ -380,5 +431,10 @@ public final class ElasticCacheEngine implements AutoCloseable {
     }
 
     private record PreparedRequest(int[] promptIds, DecodingOptions options, java.util.List<String> stopSequences,
-            boolean trace) {}
+            boolean trace, StructuredGeneration.Plan plan) {
+
+        PreparedRequest withoutPlan() {
+            return new PreparedRequest(promptIds, options, stopSequences, trace, null);
+        }
+    }
 }

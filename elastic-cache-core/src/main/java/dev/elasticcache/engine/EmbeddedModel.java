@@ -22,7 +22,7 @@ public final class EmbeddedModel {
     /** Its name, as reported by {@link ModelInfo#name()}. */
     public static final String NAME = "tiny-llada";
     private static final List<String> FILES =
-            List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json");
+            List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json");
 
     private EmbeddedModel() {}
 

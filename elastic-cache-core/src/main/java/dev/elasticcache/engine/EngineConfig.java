@@ -1,6 +1,7 @@
 package dev.elasticcache.engine;
 
 import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.structured.InfillLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,9 +16,16 @@ import java.time.Duration;
  * @param defaultOptions decoding options used when a request brings none
  */
 public record EngineConfig(
-        Path modelDir, String device, int queueCapacity, Duration requestTimeout, DecodingOptions defaultOptions) {
+        Path modelDir, String device, int queueCapacity, Duration requestTimeout, DecodingOptions defaultOptions,
+        InfillLimits infillLimits) {
+
+    public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
+            DecodingOptions defaultOptions) {
+        this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, InfillLimits.DEFAULTS);
+    }
 
     public EngineConfig {
+        infillLimits = infillLimits == null ? InfillLimits.DEFAULTS : infillLimits;
         device = device == null ? "cpu" : device;
         requestTimeout = requestTimeout == null ? Duration.ofMinutes(5) : requestTimeout;
         defaultOptions = defaultOptions == null ? DecodingOptions.defaults() : defaultOptions;
@@ -49,15 +57,18 @@ public record EngineConfig(
         private int queueCapacity = 16;
         private Duration requestTimeout = Duration.ofMinutes(5);
         private DecodingOptions defaultOptions = DecodingOptions.defaults();
+        private InfillLimits infillLimits = InfillLimits.DEFAULTS;
 
         public Builder modelDir(Path v) { modelDir = v; return this; }
         public Builder device(String v) { device = v; return this; }
         public Builder queueCapacity(int v) { queueCapacity = v; return this; }
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
         public Builder defaultOptions(DecodingOptions v) { defaultOptions = v; return this; }
+        /** Slot widths where an output or tool schema sets no bound. */
+        public Builder infillLimits(InfillLimits v) { infillLimits = v; return this; }
 
         public EngineConfig build() {
-            return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions);
+            return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits);
         }
     }
 }

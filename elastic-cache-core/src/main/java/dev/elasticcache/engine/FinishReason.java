@@ -7,5 +7,7 @@ public enum FinishReason {
     /** The generation length ran out before an end token. */
     LENGTH,
     /** A requested stop sequence appeared in the finished text; decoding stopped early. */
-    STOP_SEQUENCE
+    STOP_SEQUENCE,
+    /** The answer is tool calls for the caller to execute. */
+    TOOL_CALLS
 }

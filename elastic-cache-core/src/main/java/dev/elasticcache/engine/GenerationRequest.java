@@ -1,6 +1,8 @@
 package dev.elasticcache.engine;
 
 import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.structured.ToolChoice;
+import dev.elasticcache.structured.ToolDefinition;
 import dev.elasticcache.tokenizer.ChatMessage;
 import java.time.Duration;
 import java.util.List;
@@ -16,14 +18,20 @@ import java.util.List;
  * @param stopSequences texts that end the answer (it is cut before them); may be empty
  * @param trace whether to record the per-step trace
  * @param timeout per-request timeout; null uses the engine's default
+ * @param outputSchema JSON Schema the answer must follow (decoded by infilling: valid by construction), or null
+ * @param tools tools the model may call (rendered into the system turn); needs chat messages
+ * @param toolChoice whether the answer may ({@code AUTO}), must ({@code REQUIRED}) or must not ({@code NONE}) be
+ *     tool calls
  */
 public record GenerationRequest(
         List<ChatMessage> messages, String text, int[] promptIds, DecodingOptions options, List<String> stopSequences,
-        boolean trace, Duration timeout) {
+        boolean trace, Duration timeout, String outputSchema, List<ToolDefinition> tools, ToolChoice toolChoice) {
 
     public GenerationRequest {
         messages = messages == null ? null : List.copyOf(messages);
         stopSequences = stopSequences == null ? List.of() : List.copyOf(stopSequences);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        toolChoice = toolChoice == null ? ToolChoice.AUTO : toolChoice;
     }
 
     /** A chat request with the engine's default options. */
@@ -42,7 +50,13 @@ public record GenerationRequest(
 
     public Builder mutate() {
         return new Builder().messages(messages).text(text).promptIds(promptIds).options(options)
-                .stopSequences(stopSequences).trace(trace).timeout(timeout);
+                .stopSequences(stopSequences).trace(trace).timeout(timeout).outputSchema(outputSchema).tools(tools)
+                .toolChoice(toolChoice);
+    }
+
+    /** True when the answer is decoded by infilling (a schema, or tools the model may call). */
+    public boolean structured() {
+        return outputSchema != null || toolChoice == ToolChoice.REQUIRED || (!tools.isEmpty() && toolChoice != ToolChoice.NONE);
     }
 
     /** Builder; set one prompt form. */
@@ -54,6 +68,9 @@ public record GenerationRequest(
         private List<String> stopSequences = List.of();
         private boolean trace;
         private Duration timeout;
+        private String outputSchema;
+        private List<ToolDefinition> tools = List.of();
+        private ToolChoice toolChoice = ToolChoice.AUTO;
 
         public Builder messages(List<ChatMessage> v) { messages = v; return this; }
         public Builder text(String v) { text = v; return this; }
@@ -62,9 +79,13 @@ public record GenerationRequest(
         public Builder stopSequences(List<String> v) { stopSequences = v; return this; }
         public Builder trace(boolean v) { trace = v; return this; }
         public Builder timeout(Duration v) { timeout = v; return this; }
+        public Builder outputSchema(String v) { outputSchema = v; return this; }
+        public Builder tools(List<ToolDefinition> v) { tools = v; return this; }
+        public Builder toolChoice(ToolChoice v) { toolChoice = v; return this; }
 
         public GenerationRequest build() {
-            return new GenerationRequest(messages, text, promptIds, options, stopSequences, trace, timeout);
+            return new GenerationRequest(messages, text, promptIds, options, stopSequences, trace, timeout, outputSchema,
+                    tools, toolChoice);
         }
     }
 }

@@ -71,7 +71,12 @@ public final class ToolPrompt {
 
     /** One tool's line. */
     static String line(ToolDefinition tool, JsonSchemaCompiler compiler) {
-        SchemaNode params = compiler.compile(tool.parametersSchema());
+        SchemaNode params;
+        try {
+            params = compiler.compile(tool.parametersSchema());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tool '" + tool.name() + "': " + e.getMessage(), e);
+        }
         if (!(params instanceof ObjectNode object)) {
             throw new IllegalArgumentException("parameters of tool '" + tool.name() + "' must be an object schema");
         }

@@ -18,11 +18,14 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Scores a model folder on the held-out split of the standard task suite by exact match, per family.
+ * Scores a model folder on the held-out split of a task suite (default: the shipped model's six families) by
+ * exact match, per family; structured families are decoded as the engine decodes them (infilling, tool choice auto).
  *
  * <pre>
  * --model DIR          model folder (config.json, model.safetensors, tokenizer files)
  * --count N            held-out prompts (default 100)
+ * --suite NAME         shipped (default), standard or hard
+ * --window N           Elastic-Cache window (default 16)
  * --strategy S         decoder: llada, fast-dllm, fast-dllm-prefix, fast-dllm-dual, elastic (default llada)
  * --gen-length N       generation length (default 128)
  * --block-length N     block length (default 32)
@@ -34,7 +37,7 @@ import java.util.Set;
  */
 public final class EvaluateMain {
     private static final Set<String> OPTIONS = Set.of("model", "count", "strategy", "gen-length", "block-length", "steps",
-            "threshold", "show", "record");
+            "threshold", "show", "record", "suite", "window");
 
     private EvaluateMain() {}
 
@@ -55,10 +58,14 @@ public final class EvaluateMain {
         if (args.has("threshold")) {
             b.threshold(args.getDouble("threshold", 0.9));
         }
+        if (args.has("window")) {
+            b.windowLength(args.getInt("window", 16));
+        }
         DecodingOptions options = b.build();
-        List<Task> tasks = TaskSuite.standard().evaluation(count);
+        List<Task> tasks = TaskSuite.named(args.get("suite", "shipped")).evaluation(count);
         try (LladaModel model = LladaModel.load(folder); LladaTokenizer tokenizer = LladaTokenizer.open(folder)) {
-            Evaluator evaluator = new Evaluator(new TaskEncoding(tokenizer), options);
+            Evaluator evaluator = new Evaluator(new TaskEncoding(tokenizer,
+                    dev.elasticcache.structured.InfillSettings.read(folder)), options);
             System.out.printf(Locale.ROOT, "model %s, %d held-out prompts, strategy %s, gen length %d, block %d, steps %d%n",
                     folder, count, options.strategy(), options.genLength(), options.blockLength(), options.resolvedSteps());
             Evaluation e = evaluator.evaluate(model, tasks);

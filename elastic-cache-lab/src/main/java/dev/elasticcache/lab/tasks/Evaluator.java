@@ -1,15 +1,26 @@
 package dev.elasticcache.lab.tasks;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.elasticcache.decode.DecodeResult;
 import dev.elasticcache.decode.DecodeRun;
 import dev.elasticcache.decode.Decoder;
 import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.decode.StructuredDecoder;
+import dev.elasticcache.engine.GenerationRequest;
+import dev.elasticcache.engine.StructuredGeneration;
 import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.structured.InfillLimits;
+import dev.elasticcache.structured.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Decodes tasks with one of the project's decoders and scores them by exact match. */
+/**
+ * Decodes tasks with one of the project's decoders and scores them by exact match. Structured tasks take the
+ * engine's own path ({@link StructuredGeneration}): a schema task is decoded by infilling; a task with tools
+ * first runs tool choice {@code auto}'s call test, then decodes calls or text, so a wrong decision is a miss.
+ */
 public final class Evaluator {
     private final TaskEncoding encoding;
     private final DecodingOptions options;
@@ -35,16 +46,43 @@ public final class Evaluator {
     /** Decodes every task in order; {@code progress} sees each outcome as it finishes. */
     public Evaluation evaluate(LladaModel model, List<Task> tasks, Consumer<Evaluation.Outcome> progress) {
         long start = System.nanoTime();
-        Decoder decoder = Decoder.of(options.strategy());
+        StructuredGeneration structured = new StructuredGeneration(model, encoding.tokenizer(), encoding.format(),
+                InfillLimits.DEFAULTS);
         List<Evaluation.Outcome> outcomes = new ArrayList<>(tasks.size());
-        int eot = encoding.tokenizer().eotTokenId();
         for (Task task : tasks) {
-            DecodeResult result = decoder.decode(DecodeRun.of(model, encoding.promptIds(task), options).withTerminators(eot));
-            String decoded = encoding.answerText(result.generated());
+            String decoded = task.structured() || !task.tools().isEmpty() ? structured(structured, model, task) : text(model, task);
             Evaluation.Outcome outcome = new Evaluation.Outcome(task, decoded, Scoring.exactMatch(task.answer(), decoded));
             outcomes.add(outcome);
             progress.accept(outcome);
         }
         return new Evaluation(outcomes, (System.nanoTime() - start) / 1e9);
+    }
+
+    private String text(LladaModel model, Task task) {
+        int eot = encoding.tokenizer().eotTokenId();
+        DecodeResult result = Decoder.of(options.strategy())
+                .decode(DecodeRun.of(model, encoding.promptIds(task), options).withTerminators(eot));
+        return encoding.answerText(result.generated());
+    }
+
+    /** The answer as the engine gives it: the document, the call as {@code {"name":..,"arguments":..}}, or text. */
+    private String structured(StructuredGeneration structured, LladaModel model, Task task) {
+        int[] prompt = encoding.promptIds(task);
+        GenerationRequest request = GenerationRequest.builder().messages(task.messages()).tools(task.tools())
+                .outputSchema(task.outputSchema()).options(options).build();
+        StructuredGeneration.Plan plan = structured.plan(request, prompt.length, options);
+        StructuredGeneration.Decision decision = structured.decideCall(plan, prompt, options);
+        if (decision.call()) {
+            List<ToolCall> calls = structured.calls(plan, prompt, options, StructuredDecoder.Hooks.NONE, null).calls();
+            ToolCall first = calls.get(0);
+            JsonObject call = new JsonObject();
+            call.addProperty("name", first.name());
+            call.add("arguments", JsonParser.parseString(first.arguments()));
+            return calls.size() == 1 ? call.toString() : call + " (+" + (calls.size() - 1) + " more calls)";
+        }
+        if (plan.schema() != null) {
+            return structured.document(plan, prompt, options, StructuredDecoder.Hooks.NONE, null).json();
+        }
+        return text(model, task);
     }
 }
