@@ -30,7 +30,7 @@ public final class GenerateCommand {
                             [--gen-length N] [--block-length N] [--steps N] [--window N] [--threshold X|none]
                             [--tokens-per-iter N] [--gamma X] [--track-num N] [--block-caching true|false]
                             [--temperature X] [--remasking low-confidence|random] [--seed N] [--device cpu|gpu|auto]
-                            [--trace FILE]
+                            [--trace FILE] [--schema FILE|JSON]
               --model DIR   LLaDA checkpoint folder (config.json, safetensors, tokenizer.json); default: the embedded model
               --chat        wrap the prompt in the model's chat template as a user message
             """;
@@ -57,10 +57,13 @@ public final class GenerateCommand {
             GenerationRequest.Builder request = GenerationRequest.builder().options(o.decoding).trace(o.trace != null);
             if (o.promptIds != null) {
                 request.promptIds(o.promptIds);
-            } else if (o.chat) {
+            } else if (o.chat || o.schema != null) {
                 request.messages(List.of(ChatMessage.user(o.prompt)));
             } else {
                 request.text(o.prompt);
+            }
+            if (o.schema != null) {
+                request.outputSchema(o.schema.strip().startsWith("{") ? o.schema : Files.readString(Path.of(o.schema)));
             }
             GenerationResult result = engine.generate(request.build());
             out.println(result.text());
@@ -68,7 +71,7 @@ public final class GenerateCommand {
             printStats(out, result);
             if (o.trace != null) {
                 String json = new GsonBuilder().setPrettyPrinting().create().toJson(
-                        TraceJson.of(result.promptIds(), result.sequence(), result.stats(), result.trace()));
+                        TraceJson.of(result.promptIds(), result.sequence(), result.stats(), result.trace(), result.slots()));
                 Files.writeString(o.trace, json + "\n", StandardCharsets.UTF_8);
                 out.println("trace written to " + o.trace);
             }
@@ -105,6 +108,7 @@ public final class GenerateCommand {
         boolean help;
         String device = "cpu";
         Path trace;
+        String schema;
         DecodingOptions decoding;
 
         static Options parse(String[] args) {
@@ -139,6 +143,7 @@ public final class GenerateCommand {
                             case "--seed" -> d.seed(Long.parseLong(v));
                             case "--device" -> o.device = v;
                             case "--trace" -> o.trace = Path.of(v);
+                            case "--schema" -> o.schema = v;
                             default -> throw new IllegalArgumentException("unknown option " + flag);
                         }
                     }

@@ -1,5 +1,7 @@
 package dev.elasticcache.decode;
 
+import dev.elasticcache.structured.Slot;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,8 +13,14 @@ import java.util.List;
  * @param promptLength number of prompt tokens at the start of {@code sequence}
  * @param stats cost figures
  * @param trace per-step records, empty unless tracing was requested
+ * @param slots the value slots of a structured run, positions absolute; empty for a free run
  */
-public record DecodeResult(int[] sequence, int promptLength, DecodingStats stats, List<StepRecord> trace) {
+public record DecodeResult(int[] sequence, int promptLength, DecodingStats stats, List<StepRecord> trace,
+        List<Slot> slots) {
+
+    public DecodeResult {
+        slots = slots == null ? List.of() : List.copyOf(slots);
+    }
 
     /** The generated part of the sequence (after the prompt), including any EOS padding. */
     public int[] generated() {

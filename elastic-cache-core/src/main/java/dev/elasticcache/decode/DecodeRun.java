@@ -241,7 +241,10 @@ public final class DecodeRun {
         double fraction = nfe == 0 ? 0 : recomputedLayers / ((double) nfe * layers);
         DecodingStats stats = new DecodingStats(options.strategy(), nfe, layerRows, fraction, tokensDecoded,
                 answerTokens(), wall);
-        return new DecodeResult(sequence.clone(), promptLength, stats, List.copyOf(trace));
+        List<Slot> absolute = canvas == null ? List.of() : canvas.slots().stream()
+                .map(sl -> new Slot(sl.path(), sl.kind(), promptLength + sl.start(), sl.width(), sl.minTokens(), sl.maxLength()))
+                .toList();
+        return new DecodeResult(sequence.clone(), promptLength, stats, List.copyOf(trace), absolute);
     }
 
     /** Generated tokens before the first EOS, EoT or leftover mask; of a canvas, its document's non-filler tokens. */

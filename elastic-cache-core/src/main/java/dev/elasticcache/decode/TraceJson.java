@@ -1,5 +1,7 @@
 package dev.elasticcache.decode;
 
+import dev.elasticcache.structured.Slot;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
@@ -14,6 +16,15 @@ public final class TraceJson {
     private TraceJson() {}
 
     public static JsonObject of(int[] promptIds, int[] outputIds, DecodingStats stats, List<StepRecord> steps) {
+        return of(promptIds, outputIds, stats, steps, List.of());
+    }
+
+    /**
+     * The trace of a structured run, with its {@code slots} ({@code path}, {@code kind}, {@code start},
+     * {@code width}; absolute positions): every step's window lies inside them.
+     */
+    public static JsonObject of(int[] promptIds, int[] outputIds, DecodingStats stats, List<StepRecord> steps,
+            List<Slot> slots) {
         JsonObject root = new JsonObject();
         root.addProperty("strategy", stats.strategy().id());
         root.add("prompt_ids", array(promptIds));
@@ -39,6 +50,18 @@ public final class TraceJson {
             list.add(step);
         }
         root.add("steps", list);
+        if (!slots.isEmpty()) {
+            JsonArray slotList = new JsonArray();
+            for (Slot s : slots) {
+                JsonObject o = new JsonObject();
+                o.addProperty("path", s.path());
+                o.addProperty("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+                o.addProperty("start", s.start());
+                o.addProperty("width", s.width());
+                slotList.add(o);
+            }
+            root.add("slots", slotList);
+        }
         return root;
     }
 

@@ -253,7 +253,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
             }
             FinishReason reason = o.calls().isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
             return new GenerationResult(text, reason, new Usage(request.promptIds().length, o.stats().answerTokens()),
-                    o.stats(), request.promptIds(), o.last().sequence(), o.trace(), o.json(), o.calls());
+                    o.stats(), request.promptIds(), o.last().sequence(), o.trace(), o.json(), o.calls(), o.last().slots());
         } catch (DecodeCancelledException e) {
             throw System.nanoTime() > deadline ? new GenerationTimeoutException(timeout) : e;
         }

@@ -2,6 +2,7 @@ package dev.elasticcache.engine;
 
 import dev.elasticcache.decode.DecodingStats;
 import dev.elasticcache.decode.StepRecord;
+import dev.elasticcache.structured.Slot;
 import dev.elasticcache.structured.ToolCall;
 import java.util.List;
 import java.util.Optional;
@@ -19,19 +20,21 @@ import java.util.Optional;
  * @param trace per-step records when the request asked for a trace, else empty
  * @param json the document when the request had an output schema and the answer is not a tool call, else null
  * @param toolCalls the calls when the answer is tool calls, else empty
+ * @param slots the value slots of the last structured run (absolute positions in {@code sequence}), else empty
  */
 public record GenerationResult(
         String text, FinishReason finishReason, Usage usage, DecodingStats stats, int[] promptIds, int[] sequence,
-        List<StepRecord> trace, String json, List<ToolCall> toolCalls) {
+        List<StepRecord> trace, String json, List<ToolCall> toolCalls, List<Slot> slots) {
 
     public GenerationResult {
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        slots = slots == null ? List.of() : List.copyOf(slots);
     }
 
     /** A text answer. */
     public GenerationResult(String text, FinishReason finishReason, Usage usage, DecodingStats stats, int[] promptIds,
             int[] sequence, List<StepRecord> trace) {
-        this(text, finishReason, usage, stats, promptIds, sequence, trace, null, List.of());
+        this(text, finishReason, usage, stats, promptIds, sequence, trace, null, List.of(), List.of());
     }
 
     /** The JSON document of a schema request. */

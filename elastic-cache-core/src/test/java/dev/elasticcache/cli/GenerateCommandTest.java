@@ -48,6 +48,37 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aSchemaAnswersADocumentAndTheTraceShowsItsSlots() throws Exception {
+        Path model = RandomCheckpoint.write(dir.resolve("m"), RandomCheckpoint.tinyConfig().build(), 2, DType.F32, 1);
+        Path trace = dir.resolve("trace.json");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = GenerateCommand.run(new String[] {"--model", model.toString(), "--prompt", "a city", "--schema",
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"maxLength\":6},\"n\":{\"type\":\"integer\"}}}",
+                "--strategy", "elastic", "--window", "4", "--trace", trace.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        JsonObject document = JsonParser.parseString(out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow())
+                .getAsJsonObject();
+        assertThat(document.keySet()).containsExactly("city", "n");
+        assertThat(document.get("city").getAsString().length()).isLessThanOrEqualTo(6);
+        JsonObject json = JsonParser.parseString(Files.readString(trace)).getAsJsonObject();
+        JsonArray slots = json.getAsJsonArray("slots");
+        assertThat(slots).hasSize(2);
+        JsonObject city = slots.get(0).getAsJsonObject();
+        assertThat(city.get("path").getAsString()).isEqualTo("$.city");
+        assertThat(city.get("kind").getAsString()).isEqualTo("string");
+        assertThat(city.get("width").getAsInt()).isEqualTo(6);
+        int start = city.get("start").getAsInt();
+        int end = slots.get(1).getAsJsonObject().get("start").getAsInt() + slots.get(1).getAsJsonObject().get("width").getAsInt();
+        for (var step : json.getAsJsonArray("steps")) {
+            for (var position : step.getAsJsonObject().getAsJsonArray("window")) {
+                assertThat(position.getAsInt()).as("window positions lie in the slots").isBetween(start, end - 1);
+            }
+        }
+    }
+
+    @Test
     void badArgumentsExplainTheFix() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = GenerateCommand.run(new String[] {"--prompt", "hi", "--gamma", "2"}, System.out,

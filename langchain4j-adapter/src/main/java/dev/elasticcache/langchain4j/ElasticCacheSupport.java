@@ -300,6 +300,7 @@ final class ElasticCacheSupport {
         FinishReason reason = switch (result.finishReason()) {
             case STOP, STOP_SEQUENCE -> FinishReason.STOP;
             case LENGTH -> FinishReason.LENGTH;
+            case TOOL_CALLS -> FinishReason.TOOL_EXECUTION;
         };
         ElasticCacheChatResponseMetadata metadata = ElasticCacheChatResponseMetadata.builder()
                 .id("ec-" + UUID.randomUUID())
