@@ -309,10 +309,12 @@ public final class CanvasBuilder {
                 return obj;
             } else if (node instanceof StringNode s) {
                 return new JsonPrimitive(ValueText.string(slotText(path), s.maxLength()));
-            } else if (node instanceof IntegerNode) {
-                return new JsonPrimitive(new BigInteger(ValueText.integer(slotText(path))));
-            } else if (node instanceof NumberNode) {
-                return new JsonPrimitive(new BigDecimal(ValueText.number(slotText(path))));
+            } else if (node instanceof IntegerNode n) {
+                return new JsonPrimitive(ValueText.clamp(new BigInteger(ValueText.integer(slotText(path))), n.minimum(),
+                        n.maximum()));
+            } else if (node instanceof NumberNode n) {
+                return new JsonPrimitive(ValueText.clamp(new BigDecimal(ValueText.number(slotText(path))), n.minimum(),
+                        n.maximum()));
             } else if (node instanceof BooleanNode) {
                 return new JsonPrimitive(resolution.get(path) == 0);
             } else if (node instanceof EnumNode en) {

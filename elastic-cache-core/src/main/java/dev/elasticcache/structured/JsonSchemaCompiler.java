@@ -37,8 +37,8 @@ public final class JsonSchemaCompiler {
     private static final Map<String, Set<String>> KEYWORDS = Map.of(
             "object", Set.of("type", "properties", "required", "additionalProperties"),
             "string", Set.of("type", "minLength", "maxLength"),
-            "integer", Set.of("type", "format"),
-            "number", Set.of("type", "format"),
+            "integer", Set.of("type", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"),
+            "number", Set.of("type", "format", "minimum", "maximum"),
             "boolean", Set.of("type"),
             "null", Set.of("type"),
             "array", Set.of("type", "items", "minItems", "maxItems"));
@@ -234,10 +234,15 @@ public final class JsonSchemaCompiler {
             return switch (type) {
                 case "object" -> object(schema, path);
                 case "string" -> string(schema, path);
-                case "integer" -> new IntegerNode(Math.min(limits.integerTokens(), integerDigits(schema, path)));
+                case "integer" -> integer(schema, path);
                 case "number" -> {
                     format(schema, path);
-                    yield new NumberNode(limits.numberTokens());
+                    java.math.BigDecimal min = decimal(schema, "minimum", path);
+                    java.math.BigDecimal max = decimal(schema, "maximum", path);
+                    if (min != null && max != null && min.compareTo(max) > 0) {
+                        throw new IllegalArgumentException("minimum " + min + " > maximum " + max + " at " + path);
+                    }
+                    yield new NumberNode(limits.numberTokens(), min, max);
                 }
                 case "boolean" -> new BooleanNode();
                 case "null" -> new NullNode();
@@ -245,10 +250,54 @@ public final class JsonSchemaCompiler {
             };
         }
 
-        private int integerDigits(JsonObject schema, String path) {
+        /** An integer slot of the default width; a format's range and the bounds clamp its value. */
+        private SchemaNode integer(JsonObject schema, String path) {
             String format = format(schema, path);
-            // Leave room so that a slot full of digits stays inside the format's range.
-            return "int32".equals(format) ? 9 : "int64".equals(format) ? 18 : Integer.MAX_VALUE;
+            java.math.BigInteger min = "int32".equals(format) ? java.math.BigInteger.valueOf(Integer.MIN_VALUE)
+                    : "int64".equals(format) ? java.math.BigInteger.valueOf(Long.MIN_VALUE) : null;
+            java.math.BigInteger max = "int32".equals(format) ? java.math.BigInteger.valueOf(Integer.MAX_VALUE)
+                    : "int64".equals(format) ? java.math.BigInteger.valueOf(Long.MAX_VALUE) : null;
+            min = tighter(min, bound(schema, "minimum", "exclusiveMinimum", path, true), true);
+            max = tighter(max, bound(schema, "maximum", "exclusiveMaximum", path, false), false);
+            if (min != null && max != null && min.compareTo(max) > 0) {
+                throw new IllegalArgumentException("no integer lies between minimum " + min + " and maximum " + max + " at "
+                        + path);
+            }
+            return new IntegerNode(limits.integerTokens(), min, max);
+        }
+
+        private java.math.BigInteger bound(JsonObject schema, String inclusive, String exclusive, String path, boolean lower) {
+            java.math.BigInteger out = null;
+            java.math.BigDecimal in = decimal(schema, inclusive, path);
+            if (in != null) {
+                out = lower ? in.setScale(0, java.math.RoundingMode.CEILING).toBigIntegerExact()
+                        : in.setScale(0, java.math.RoundingMode.FLOOR).toBigIntegerExact();
+            }
+            java.math.BigDecimal ex = decimal(schema, exclusive, path);
+            if (ex != null) {
+                java.math.BigInteger e = lower ? ex.setScale(0, java.math.RoundingMode.FLOOR).toBigIntegerExact().add(java.math.BigInteger.ONE)
+                        : ex.setScale(0, java.math.RoundingMode.CEILING).toBigIntegerExact().subtract(java.math.BigInteger.ONE);
+                out = tighter(out, e, lower);
+            }
+            return out;
+        }
+
+        private java.math.BigInteger tighter(java.math.BigInteger a, java.math.BigInteger b, boolean lower) {
+            if (a == null || b == null) {
+                return a == null ? b : a;
+            }
+            return lower ? a.max(b) : a.min(b);
+        }
+
+        private java.math.BigDecimal decimal(JsonObject schema, String key, String path) {
+            if (!schema.has(key)) {
+                return null;
+            }
+            JsonElement e = schema.get(key);
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+                throw new IllegalArgumentException(key + " at " + path + " must be a number, got " + e);
+            }
+            return e.getAsBigDecimal();
         }
 
         private String format(JsonObject schema, String path) {
@@ -332,7 +381,7 @@ public final class JsonSchemaCompiler {
         private IllegalArgumentException unsupported(String key, String path, String where) {
             return new IllegalArgumentException("unsupported JSON Schema keyword '" + key + "' at " + path + " (" + where
                     + "); supported: type, properties, required, additionalProperties, items, minItems, maxItems, "
-                    + "minLength, maxLength, enum, const, anyOf/oneOf with null, $ref to $defs, numeric format");
+                    + "minLength, maxLength, minimum, maximum, enum, const, anyOf/oneOf with null, $ref to $defs, numeric format");
         }
     }
 }

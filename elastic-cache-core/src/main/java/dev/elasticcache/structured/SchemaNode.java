@@ -28,11 +28,14 @@ public sealed interface SchemaNode {
      */
     record StringNode(int minLength, int maxLength, int tokens) implements SchemaNode {}
 
-    /** An integer value slot of {@code tokens} positions (digits and a sign). */
-    record IntegerNode(int tokens) implements SchemaNode {}
+    /**
+     * An integer value slot of {@code tokens} positions (digits and a sign); the value is clamped into
+     * [{@code minimum}, {@code maximum}] (from {@code minimum}/{@code maximum} or an int32/int64 format; null: none).
+     */
+    record IntegerNode(int tokens, java.math.BigInteger minimum, java.math.BigInteger maximum) implements SchemaNode {}
 
-    /** A number value slot of {@code tokens} positions (digits, one point, a sign). */
-    record NumberNode(int tokens) implements SchemaNode {}
+    /** A number value slot of {@code tokens} positions (digits, one point, a sign), clamped like an integer. */
+    record NumberNode(int tokens, java.math.BigDecimal minimum, java.math.BigDecimal maximum) implements SchemaNode {}
 
     /** {@code true} or {@code false}, chosen by the model's scores. */
     record BooleanNode() implements SchemaNode {}

@@ -34,6 +34,17 @@ final class ValueText {
         return negative && !zero ? "-" + out : out;
     }
 
+    /** {@code value} moved into [{@code min}, {@code max}] (either may be null: unbounded). */
+    static <T extends Comparable<T>> T clamp(T value, T min, T max) {
+        if (min != null && value.compareTo(min) < 0) {
+            return min;
+        }
+        if (max != null && value.compareTo(max) > 0) {
+            return max;
+        }
+        return value;
+    }
+
     private static String stripLeadingZeros(String digits) {
         int i = 0;
         while (i < digits.length() - 1 && digits.charAt(i) == '0') {

@@ -80,6 +80,16 @@ public final class RandomSchemas {
         if (type.equals("integer") && random.nextInt(4) == 0) {
             o.addProperty("format", random.nextBoolean() ? "int32" : "int64");
         }
+        if ((type.equals("integer") || type.equals("number")) && random.nextInt(4) == 0) {
+            int min = random.nextInt(200) - 100;
+            o.addProperty("minimum", min);
+            if (random.nextBoolean()) {
+                o.addProperty("maximum", min + random.nextInt(50));
+            }
+        }
+        if (type.equals("integer") && random.nextInt(6) == 0) {
+            o.addProperty("exclusiveMaximum", 1000);
+        }
         return o;
     }
 

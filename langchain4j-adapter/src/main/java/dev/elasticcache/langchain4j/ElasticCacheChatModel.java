@@ -15,11 +15,20 @@ import dev.langchain4j.model.chat.response.ChatResponse;
  * }</pre>
  *
  * <p>Honoured per request: {@code temperature}, {@code maxOutputTokens} (the decoder's {@code genLength}),
- * {@code stopSequences} and every knob of {@link ElasticCacheChatRequestParameters}. Not supported (rejected with
- * {@link dev.langchain4j.exception.UnsupportedFeatureException}): tools, JSON response format, image or other
- * non-text content, topK, topP other than 1.0, non-zero penalties, a {@code modelName} other than the loaded one.
- * Engine failures map to LangChain4j exceptions: overload to {@code RateLimitException}, timeout to
- * {@code TimeoutException}, invalid values to {@code InvalidRequestException} (the engine's exception is the cause).
+ * {@code stopSequences}, every knob of {@link ElasticCacheChatRequestParameters}, and structured answers:
+ * {@code toolSpecifications} with {@code toolChoice} {@code AUTO} (the model decides), {@code REQUIRED} (at least
+ * one call) or {@code NONE} (text), and a JSON {@code responseFormat} with a {@code JsonSchema} (or
+ * {@code JsonRawSchema}). Calls and documents are decoded by infilling a template: a call names one of the
+ * offered tools and its arguments follow that tool's parameter schema; a document follows the schema. Calls come
+ * back as {@code AiMessage.toolExecutionRequests()} (no text) with {@code FinishReason.TOOL_EXECUTION}, a document
+ * as the {@code AiMessage} text. Tool results are read back from {@code ToolExecutionResultMessage}s.
+ *
+ * <p>Not supported (rejected with {@link dev.langchain4j.exception.UnsupportedFeatureException}): JSON response
+ * format without a schema, image or other non-text content, topK, topP other than 1.0, non-zero penalties, a
+ * {@code modelName} other than the loaded one. Engine failures map to LangChain4j exceptions: overload to
+ * {@code RateLimitException}, timeout to {@code TimeoutException}, invalid values to
+ * {@code InvalidRequestException} (the engine's exception is the cause), among them schemas with a JSON Schema
+ * keyword outside the supported subset (the message names the tool or schema, the keyword and its location).
  *
  * <p>{@code chat(...)} blocks the calling thread while the engine's decoding thread works; requests from several
  * threads queue in the engine. Thread-safe. Close the model to free an engine it loaded itself.

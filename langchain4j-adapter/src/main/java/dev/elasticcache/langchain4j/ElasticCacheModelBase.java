@@ -33,9 +33,13 @@ abstract class ElasticCacheModelBase implements AutoCloseable {
         return ModelProvider.OTHER;
     }
 
-    /** None: no JSON-schema constrained output. */
+    /**
+     * {@link Capability#RESPONSE_FORMAT_JSON_SCHEMA}: a JSON response format with a schema is decoded by infilling
+     * the schema's template (the document is valid by construction), so AI services send the schema of a POJO
+     * return type instead of appending format instructions to the prompt.
+     */
     public Set<Capability> supportedCapabilities() {
-        return Set.of();
+        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
     }
 
     /** The engine behind this model (shared or owned). */

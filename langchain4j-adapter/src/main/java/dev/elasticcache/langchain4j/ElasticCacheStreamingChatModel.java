@@ -3,14 +3,17 @@ package dev.elasticcache.langchain4j;
 import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationListener;
 import dev.elasticcache.engine.GenerationResult;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,8 +33,14 @@ import org.slf4j.LoggerFactory;
  * prefix as it grows (the concatenated partial responses equal the final text), then exactly one
  * {@code onCompleteResponse} follows, or one {@code onError} (overload as {@code RateLimitException}, timeout as
  * {@code TimeoutException}, invalid values as {@code InvalidRequestException}, engine failures). Requests for
- * unsupported features (tools, JSON format, images, ...) are refused at once: {@code chat(...)} throws
+ * unsupported features (JSON format without a schema, images, ...) are refused at once: {@code chat(...)} throws
  * {@link UnsupportedFeatureException}, as LangChain4j's providers do.
+ *
+ * <p>Tools and JSON schemas work as in {@link ElasticCacheChatModel}. An answer of tool calls streams no text:
+ * {@code onCompleteToolCall} is called once per call (index 0, 1, ...) and then {@code onCompleteResponse} with
+ * the calls as the {@code AiMessage}'s tool execution requests (no partial tool calls: a call's arguments are
+ * infilled out of order and only the whole call is valid). A schema document arrives as one partial response
+ * once it is complete, for the same reason.
  *
  * <p>Threads: {@code chat(...)} returns at once. Decoding runs on the engine's decoding thread; every handler
  * callback of one request runs on one thread of the {@linkplain Builder#executor executor} (by default a shared
@@ -155,6 +164,17 @@ public class ElasticCacheStreamingChatModel extends ElasticCacheModelBase implem
                     }
                 } else if (event instanceof Done done) {
                     ChatResponse response = support.toChatResponse(done.result(), prepared.options());
+                    List<ToolExecutionRequest> calls = response.aiMessage().toolExecutionRequests();
+                    for (int i = 0; i < calls.size(); i++) {
+                        try {
+                            handler.onCompleteToolCall(new CompleteToolCall(i, calls.get(i)));
+                        } catch (Exception e) {
+                            deliverError(e);
+                        }
+                        if (cancelled.get()) {
+                            return;
+                        }
+                    }
                     try {
                         handler.onCompleteResponse(response);
                     } catch (Exception e) {

@@ -1,5 +1,8 @@
 package dev.elasticcache.langchain4j;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
@@ -8,11 +11,16 @@ import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
 import dev.elasticcache.engine.GenerationTimeoutException;
+import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.structured.ToolDefinition;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.RateLimitException;
@@ -20,8 +28,10 @@ import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
@@ -118,20 +128,21 @@ final class ElasticCacheSupport {
     /**
      * Rejects what this text-only diffusion model cannot honour. {@code modelName} may name the loaded model;
      * topP / penalties are accepted only at their neutral values (1.0 / 0.0), which is what decoding does anyway.
+     * Tools, every tool choice and a JSON response format with a schema are supported; JSON without a schema is
+     * not (there is no template to infill).
      */
     static void checkSupported(ChatRequestParameters p, String loadedModelName) {
-        // Tool choice first: with REQUIRED the request asks for tools, say precisely which part is unsupported.
-        if (p.toolChoice() == ToolChoice.REQUIRED) {
-            throw unsupported("ToolChoice.REQUIRED is not supported: Elastic-Cache models cannot call tools");
+        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON
+                && p.responseFormat().jsonSchema() == null) {
+            throw unsupported("JSON response format without a JSON schema is not supported: Elastic-Cache decodes"
+                    + " JSON by infilling the template of a schema, so the document is valid by construction; give a"
+                    + " schema: ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(JsonSchema.builder()"
+                    + ".rootElement(...).build()).build() (AI services do so for POJO return types)");
         }
-        if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
-            throw unsupported("tools are not supported: Elastic-Cache models cannot call tools;"
-                    + " remove the tool specifications (or use a tool-calling model for this AI service)");
-        }
-        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
-            throw unsupported("JSON response format is not supported" + (p.responseFormat().jsonSchema() != null
-                    ? " (with or without a JSON schema)" : "")
-                    + ": Elastic-Cache cannot constrain decoding to JSON; ask for JSON in the prompt instead");
+        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON
+                && p.responseFormat().jsonSchema().rootElement() == null) {
+            throw unsupported("JSON response format with a JSON schema without a root element is not supported;"
+                    + " set JsonSchema.builder().rootElement(...)");
         }
         if (p.topP() != null && p.topP() != 1.0) {
             throw unsupported("'topP' parameter is not supported: Elastic-Cache samples with Gumbel-max at the"
@@ -164,7 +175,11 @@ final class ElasticCacheSupport {
         return new UnsupportedFeatureException(message);
     }
 
-    /** The messages for the LLaDA chat template; rejects non-text content. */
+    /**
+     * The messages for the LLaDA chat template: system, user and AI turns, an AI turn's tool execution requests as
+     * its tool calls (id, name, arguments) and each {@link ToolExecutionResultMessage} as a tool turn. Rejects
+     * non-text content; arguments that are not a JSON object are an invalid request.
+     */
     static List<dev.elasticcache.tokenizer.ChatMessage> toEngineMessages(List<ChatMessage> messages) {
         List<dev.elasticcache.tokenizer.ChatMessage> out = new ArrayList<>(messages.size());
         for (ChatMessage message : messages) {
@@ -173,17 +188,75 @@ final class ElasticCacheSupport {
             } else if (message instanceof UserMessage user) {
                 out.add(dev.elasticcache.tokenizer.ChatMessage.user(userText(user)));
             } else if (message instanceof AiMessage ai) {
+                String text = ai.text() == null ? "" : ai.text();
                 if (ai.hasToolExecutionRequests()) {
-                    throw unsupported("tools are not supported: the conversation holds an AiMessage with tool"
-                            + " execution requests, which Elastic-Cache models cannot produce or read");
+                    List<ToolCall> calls = new ArrayList<>(ai.toolExecutionRequests().size());
+                    for (ToolExecutionRequest request : ai.toolExecutionRequests()) {
+                        calls.add(toolCall(request));
+                    }
+                    out.add(new dev.elasticcache.tokenizer.ChatMessage(
+                            dev.elasticcache.tokenizer.ChatMessage.Role.ASSISTANT, text, calls, null, null));
+                } else {
+                    out.add(dev.elasticcache.tokenizer.ChatMessage.assistant(text));
                 }
-                out.add(dev.elasticcache.tokenizer.ChatMessage.assistant(ai.text() == null ? "" : ai.text()));
+            } else if (message instanceof ToolExecutionResultMessage result) {
+                out.add(dev.elasticcache.tokenizer.ChatMessage.toolResult(result.id(), result.toolName(),
+                        toolResultText(result)));
             } else {
-                throw unsupported("messages of type " + message.type() + " are not supported by Elastic-Cache"
-                        + " (tools are not supported); send SYSTEM, USER and AI messages with text only");
+                throw unsupported("messages of type " + message.type() + " are not supported by Elastic-Cache;"
+                        + " send SYSTEM, USER, AI and TOOL_EXECUTION_RESULT messages with text only");
             }
         }
         return out;
+    }
+
+    /** A tool execution request of the conversation as the engine's tool call (its arguments checked). */
+    private static ToolCall toolCall(ToolExecutionRequest request) {
+        if (request.name() == null || request.name().isBlank()) {
+            throw new InvalidRequestException("an AiMessage holds a tool execution request without a name"
+                    + " (id " + request.id() + "); every request needs the name of the tool it called");
+        }
+        String arguments = request.arguments();
+        if (arguments != null && !arguments.isBlank()) {
+            JsonElement parsed;
+            try {
+                parsed = JsonParser.parseString(arguments);
+            } catch (JsonParseException e) {
+                parsed = null;
+            }
+            if (parsed == null || !parsed.isJsonObject()) {
+                throw new InvalidRequestException("the arguments of tool execution request '" + request.name()
+                        + "' (id " + request.id() + ") are not a JSON object: " + abbreviate(arguments)
+                        + "; send the arguments as the model returned them");
+            }
+        }
+        return new ToolCall(request.id() == null ? "" : request.id(), request.name(), arguments);
+    }
+
+    private static String toolResultText(ToolExecutionResultMessage result) {
+        if (result.contents() == null) {
+            return "";
+        }
+        if (result.hasSingleText()) {
+            return result.text() == null ? "" : result.text();
+        }
+        StringBuilder text = new StringBuilder();
+        for (Content content : result.contents()) {
+            if (!(content instanceof TextContent t)) {
+                String type = content.type().toString().toLowerCase(Locale.ROOT);
+                throw unsupported("content of type " + type + " in the result of tool '" + result.toolName()
+                        + "' is not supported: Elastic-Cache LLaDA models are text-only; return text from the tool");
+            }
+            if (text.length() > 0) {
+                text.append('\n');
+            }
+            text.append(t.text());
+        }
+        return text.toString();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     private static String userText(UserMessage user) {
@@ -279,7 +352,12 @@ final class ElasticCacheSupport {
         return (int) Math.min(Integer.MAX_VALUE, rounded);
     }
 
-    /** Checks a LangChain4j request and maps it onto an engine request plus its resolved decoding options. */
+    /**
+     * Checks a LangChain4j request and maps it onto an engine request plus its resolved decoding options: tool
+     * specifications become tool definitions (parameters as JSON Schema text), the tool choice maps one to one
+     * (none set = {@code AUTO}) and a JSON response format's schema becomes the output schema. The engine
+     * validates schemas and tools (unsupported keywords, bad names) when the request is submitted.
+     */
     Prepared prepare(ChatRequest request) {
         ChatRequestParameters p = request.parameters();
         checkSupported(p, modelName);
@@ -290,8 +368,57 @@ final class ElasticCacheSupport {
                 .options(options)
                 .stopSequences(p.stopSequences() == null ? List.of() : p.stopSequences())
                 .timeout(timeout)
+                .tools(toolDefinitions(p.toolSpecifications()))
+                .toolChoice(toolChoice(p.toolChoice()))
+                .outputSchema(outputSchema(p.responseFormat()))
                 .build();
         return new Prepared(generation, options);
+    }
+
+    /** The tools of a request as the engine's definitions; the parameter schemas as JSON Schema text. */
+    static List<ToolDefinition> toolDefinitions(List<ToolSpecification> specifications) {
+        if (specifications == null || specifications.isEmpty()) {
+            return List.of();
+        }
+        List<ToolDefinition> tools = new ArrayList<>(specifications.size());
+        for (ToolSpecification spec : specifications) {
+            if (spec.name() == null || spec.name().isBlank()) {
+                throw new InvalidRequestException("a tool specification has no name; give every tool a name");
+            }
+            String parameters;
+            try {
+                parameters = spec.parameters() == null ? null : JsonSchemas.toJson(spec.parameters());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("tool '" + spec.name() + "': " + e.getMessage(), e);
+            }
+            tools.add(new ToolDefinition(spec.name(), spec.description(), parameters));
+        }
+        return tools;
+    }
+
+    static dev.elasticcache.structured.ToolChoice toolChoice(ToolChoice choice) {
+        if (choice == null) {
+            return dev.elasticcache.structured.ToolChoice.AUTO;
+        }
+        return switch (choice) {
+            case AUTO -> dev.elasticcache.structured.ToolChoice.AUTO;
+            case REQUIRED -> dev.elasticcache.structured.ToolChoice.REQUIRED;
+            case NONE -> dev.elasticcache.structured.ToolChoice.NONE;
+        };
+    }
+
+    /** A JSON response format's schema as JSON Schema text; null for text answers. */
+    static String outputSchema(ResponseFormat format) {
+        if (format == null || format.type() != ResponseFormatType.JSON || format.jsonSchema() == null) {
+            return null; // JSON without a schema was refused by checkSupported
+        }
+        JsonSchema schema = format.jsonSchema();
+        try {
+            return JsonSchemas.toJson(schema.rootElement());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("JSON response format schema"
+                    + (schema.name() == null ? "" : " '" + schema.name() + "'") + ": " + e.getMessage(), e);
+        }
     }
 
     record Prepared(GenerationRequest request, DecodingOptions options) {}
@@ -312,7 +439,27 @@ final class ElasticCacheSupport {
                 .decodingStats(result.stats())
                 .decodingOptions(options)
                 .build();
-        return ChatResponse.builder().aiMessage(AiMessage.from(result.text())).metadata(metadata).build();
+        return ChatResponse.builder().aiMessage(aiMessage(result)).metadata(metadata).build();
+    }
+
+    /**
+     * The answer as an {@link AiMessage}: tool calls as tool execution requests (id, name, arguments JSON) without
+     * text, a schema answer as its JSON document, else the text.
+     */
+    static AiMessage aiMessage(GenerationResult result) {
+        if (result.hasToolCalls()) {
+            return AiMessage.from(toolExecutionRequests(result));
+        }
+        return AiMessage.from(result.json() != null ? result.json() : result.text());
+    }
+
+    /** The result's tool calls as LangChain4j tool execution requests, in order. */
+    static List<ToolExecutionRequest> toolExecutionRequests(GenerationResult result) {
+        List<ToolExecutionRequest> requests = new ArrayList<>(result.toolCalls().size());
+        for (ToolCall call : result.toolCalls()) {
+            requests.add(ToolExecutionRequest.builder().id(call.id()).name(call.name()).arguments(call.arguments()).build());
+        }
+        return requests;
     }
 
     /**

@@ -37,8 +37,9 @@ class ElasticCacheStreamingChatModelListenerIT extends AbstractStreamingChatMode
         return InvalidRequestException.class;
     }
 
+    /** The suite offers an 'add' tool (AUTO): the listener must see it in the request parameters. */
     @Override
     protected boolean supportsTools() {
-        return false;
+        return true;
     }
 }

@@ -7,7 +7,8 @@ import java.util.Random;
 /**
  * "Record to JSON: id:36291742 from:PSK to:UJX seat:70V gate:V71 class:W bag:7" with the record's schema (six
  * strings and the integer {@code bag}) → {@code {"id":"36291742","from":"PSK",...,"bag":7}}, decoded by infilling:
- * the schema's keys and punctuation are fixed, the model copies the values into their slots.
+ * the schema's keys and punctuation are fixed, the model copies the values into their slots. Half the tasks give
+ * the properties in record order, half in the alphabetical order of Spring AI's schema generator.
  */
 public final class RecordToSchemaJson implements TaskFamily {
     public static final String NAME = "json";
@@ -18,6 +19,15 @@ public final class RecordToSchemaJson implements TaskFamily {
             + "\"seat\":{\"type\":\"string\"},\"gate\":{\"type\":\"string\"},\"class\":{\"type\":\"string\"},"
             + "\"bag\":{\"type\":\"integer\"}},"
             + "\"required\":[\"id\",\"from\",\"to\",\"seat\",\"gate\",\"class\",\"bag\"],\"additionalProperties\":false}";
+    /**
+     * The same record as Spring AI's {@code BeanOutputConverter} describes a Java record of it: properties in
+     * alphabetical order, {@code bag} an int32.
+     */
+    public static final String SPRING_SCHEMA = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
+            + "\"properties\":{\"bag\":{\"type\":\"integer\",\"format\":\"int32\"},\"class\":{\"type\":\"string\"},"
+            + "\"from\":{\"type\":\"string\"},\"gate\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},"
+            + "\"seat\":{\"type\":\"string\"},\"to\":{\"type\":\"string\"}},"
+            + "\"required\":[\"bag\",\"from\",\"gate\",\"id\",\"seat\",\"to\"],\"additionalProperties\":false}";
 
     @Override
     public String name() {
@@ -27,15 +37,20 @@ public final class RecordToSchemaJson implements TaskFamily {
     @Override
     public Task generate(Random random) {
         String[] values = BookingRecord.draw(random);
-        JsonObject json = new JsonObject();
+        boolean spring = random.nextBoolean();
+        java.util.Map<String, String> fields = spring ? new java.util.TreeMap<>() : new java.util.LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
-            if (BookingRecord.FIELDS[i].equals("bag")) {
-                json.addProperty("bag", Integer.parseInt(values[i]));
-            } else {
-                json.addProperty(BookingRecord.FIELDS[i], values[i]);
-            }
+            fields.put(BookingRecord.FIELDS[i], values[i]);
         }
+        JsonObject json = new JsonObject();
+        fields.forEach((key, value) -> {
+            if (key.equals("bag")) {
+                json.addProperty("bag", Integer.parseInt(value));
+            } else {
+                json.addProperty(key, value);
+            }
+        });
         String prompt = INSTRUCTION + BookingRecord.text(values);
-        return new Task(NAME, prompt, json.toString(), null, SCHEMA, List.of(), false);
+        return new Task(NAME, prompt, json.toString(), null, spring ? SPRING_SCHEMA : SCHEMA, List.of(), false);
     }
 }

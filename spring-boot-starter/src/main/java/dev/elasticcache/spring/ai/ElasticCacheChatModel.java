@@ -8,6 +8,8 @@ import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationListener;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
+import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.structured.ToolDefinition;
 import dev.elasticcache.tokenizer.ChatMessage;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -21,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
@@ -34,6 +37,7 @@ import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.chat.observation.ChatModelObservationDocumentation;
 import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.tool.ToolCallback;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
@@ -44,7 +48,11 @@ import reactor.core.publisher.FluxSink;
  * returned by {@link #getOptions()}. Responses carry token usage in {@link ChatResponseMetadata#getUsage()}
  * and the decoding statistics under the {@code METADATA_*} keys. {@link #stream(Prompt)} emits text as the
  * finished prefix of the answer grows; its last chunk has empty text and carries finish reason, usage and
- * statistics; cancelling the subscription stops decoding within one step. Engine exceptions
+ * statistics; cancelling the subscription stops decoding within one step. Tool callbacks in the options are
+ * offered to the model; an answer that calls tools is an {@link AssistantMessage} with tool calls (finish reason
+ * {@code TOOL_CALLS}) for Spring AI's {@code ToolCallingAdvisor} to execute, and the next prompt's
+ * {@link ToolResponseMessage}s become tool turns. An {@code outputSchema} makes the answer a JSON document decoded
+ * by infilling (valid by construction). Engine exceptions
  * ({@code EngineOverloadedException}, {@code GenerationTimeoutException}, {@code IllegalArgumentException}
  * for invalid options or prompts) reach the caller unchanged. The engine is not owned: close it yourself.
  */
@@ -192,8 +200,14 @@ public final class ElasticCacheChatModel implements ChatModel {
         ElasticCacheChatOptions options = (ElasticCacheChatOptions) Objects.requireNonNull(prompt.getOptions());
         DecodingOptions decoding = options.applyTo(engine.defaultOptions()).validate();
         List<String> stops = options.getStopSequences() == null ? List.of() : options.getStopSequences();
+        List<ToolDefinition> tools = new ArrayList<>();
+        for (ToolCallback callback : options.getToolCallbacks()) {
+            var definition = callback.getToolDefinition();
+            tools.add(new ToolDefinition(definition.name(), definition.description(), definition.inputSchema()));
+        }
         return GenerationRequest.builder().messages(toChatMessages(prompt.getInstructions())).options(decoding)
-                .stopSequences(stops).build();
+                .stopSequences(stops).tools(tools).toolChoice(options.getToolChoice())
+                .outputSchema(options.getOutputSchema()).build();
     }
 
     private static List<ChatMessage> toChatMessages(List<Message> messages) {
@@ -209,10 +223,20 @@ public final class ElasticCacheChatModel implements ChatModel {
                     }
                     out.add(ChatMessage.user(text));
                 }
-                case ASSISTANT -> out.add(ChatMessage.assistant(text));
-                default -> throw new IllegalArgumentException("message type " + m.getMessageType()
-                        + " is not supported by the elastic-cache model (no tool calling); send system, user and"
-                        + " assistant messages");
+                case ASSISTANT -> {
+                    List<ToolCall> calls = new ArrayList<>();
+                    if (m instanceof AssistantMessage assistant) {
+                        for (AssistantMessage.ToolCall c : assistant.getToolCalls()) {
+                            calls.add(new ToolCall(c.id(), c.name(), c.arguments()));
+                        }
+                    }
+                    out.add(new ChatMessage(ChatMessage.Role.ASSISTANT, text, calls, null, null));
+                }
+                case TOOL -> {
+                    for (ToolResponseMessage.ToolResponse r : ((ToolResponseMessage) m).getResponses()) {
+                        out.add(ChatMessage.toolResult(r.id(), r.name(), r.responseData()));
+                    }
+                }
             }
         }
         return out;
@@ -233,8 +257,13 @@ public final class ElasticCacheChatModel implements ChatModel {
 
     private ChatResponse finalResponse(String id, GenerationResult result, String text) {
         DecodingStats stats = result.stats();
+        String finish = switch (result.finishReason()) {
+            case LENGTH -> "LENGTH";
+            case TOOL_CALLS -> "TOOL_CALLS";
+            default -> "STOP";
+        };
         ChatGenerationMetadata generationMetadata = ChatGenerationMetadata.builder()
-                .finishReason(result.finishReason() == FinishReason.LENGTH ? "LENGTH" : "STOP")
+                .finishReason(finish)
                 .metadata(METADATA_ENGINE_FINISH_REASON, result.finishReason().name())
                 .build();
         ChatResponseMetadata metadata = ChatResponseMetadata.builder()
@@ -248,7 +277,10 @@ public final class ElasticCacheChatModel implements ChatModel {
                 .keyValue(METADATA_TOKENS_PER_STEP, stats.tokensPerStep())
                 .keyValue(METADATA_DECODE_MILLIS, stats.wallNanos() / 1e6)
                 .build();
-        return new ChatResponse(List.of(new Generation(new AssistantMessage(text), generationMetadata)), metadata);
+        List<AssistantMessage.ToolCall> calls = result.toolCalls().stream()
+                .map(c -> new AssistantMessage.ToolCall(c.id(), "function", c.name(), c.arguments())).toList();
+        AssistantMessage message = AssistantMessage.builder().content(text).toolCalls(calls).build();
+        return new ChatResponse(List.of(new Generation(message, generationMetadata)), metadata);
     }
 
     private void notifyListeners(GenerationResult result) {

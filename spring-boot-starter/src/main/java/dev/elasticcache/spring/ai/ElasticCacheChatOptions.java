@@ -3,12 +3,19 @@ package dev.elasticcache.spring.ai;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.structured.ToolChoice;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
+import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
 
 /**
  * Immutable chat options of the Elastic-Cache engine: the portable Spring AI options it honours plus every
@@ -23,9 +30,15 @@ import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
  * confidence threshold.</li>
  * <li>{@code topK}, {@code topP}, {@code frequencyPenalty} and {@code presencePenalty} are carried for
  * portability but have no counterpart in masked-diffusion decoding and do not change the output.</li>
+ * <li>Tool callbacks (from {@code ChatClient...tools(..)}) are offered to the model, which answers with tool calls
+ * that Spring AI's {@code ToolCallingAdvisor} executes; {@code toolChoice} says whether it may
+ * ({@code auto}), must ({@code required}) or must not ({@code none}) call one.</li>
+ * <li>{@code outputSchema} (set by {@code entity(..)} with native structured output) is decoded by infilling:
+ * the schema's text is fixed in the answer and only the values are decoded, so the JSON is valid by
+ * construction.</li>
  * </ul>
  */
-public final class ElasticCacheChatOptions implements ChatOptions {
+public final class ElasticCacheChatOptions implements ToolCallingChatOptions, StructuredOutputChatOptions {
 
     private final @Nullable String model;
     private final @Nullable Integer maxTokens;
@@ -46,9 +59,18 @@ public final class ElasticCacheChatOptions implements ChatOptions {
     private final @Nullable Boolean blockCaching;
     private final @Nullable Remasking remasking;
     private final @Nullable Long seed;
+    private final List<ToolCallback> toolCallbacks;
+    private final Map<String, Object> toolContext;
+    private final @Nullable String outputSchema;
+    private final @Nullable ToolChoice toolChoice;
 
     private ElasticCacheChatOptions(Builder b) {
-        ChatOptions portable = b.portable();
+        ToolCallingChatOptions portable = b.portable();
+        this.toolCallbacks = portable.getToolCallbacks() == null ? List.of() : List.copyOf(portable.getToolCallbacks());
+        this.toolContext = java.util.Collections.unmodifiableMap(
+                new LinkedHashMap<>(portable.getToolContext() == null ? Map.of() : portable.getToolContext()));
+        this.outputSchema = b.outputSchema;
+        this.toolChoice = b.toolChoice;
         this.model = portable.getModel();
         this.maxTokens = portable.getMaxTokens();
         this.temperature = portable.getTemperature();
@@ -121,7 +143,8 @@ public final class ElasticCacheChatOptions implements ChatOptions {
                 .topP(topP).topK(topK).frequencyPenalty(frequencyPenalty).presencePenalty(presencePenalty);
         return b.strategy(strategy).blockLength(blockLength).steps(steps).windowLength(windowLength)
                 .threshold(threshold).tokensPerIter(tokensPerIter).gamma(gamma).trackNum(trackNum)
-                .blockCaching(blockCaching).remasking(remasking).seed(seed);
+                .blockCaching(blockCaching).remasking(remasking).seed(seed).toolCallbacks(toolCallbacks)
+                .toolContext(toolContext).outputSchema(outputSchema).toolChoice(toolChoice);
     }
 
     @Override public @Nullable String getModel() { return model; }
@@ -144,11 +167,17 @@ public final class ElasticCacheChatOptions implements ChatOptions {
     public @Nullable Boolean getBlockCaching() { return blockCaching; }
     public @Nullable Remasking getRemasking() { return remasking; }
     public @Nullable Long getSeed() { return seed; }
+    @Override public List<ToolCallback> getToolCallbacks() { return toolCallbacks; }
+    @Override public Map<String, Object> getToolContext() { return toolContext; }
+    /** JSON Schema of the answer, decoded by infilling; null for a text answer. */
+    @Override public @Nullable String getOutputSchema() { return outputSchema; }
+    /** Whether the model may, must or must not call the offered tools (null: auto). */
+    public @Nullable ToolChoice getToolChoice() { return toolChoice; }
 
     private List<Object> values() {
         return java.util.Arrays.asList(model, maxTokens, temperature, stopSequences, topP, topK, frequencyPenalty,
                 presencePenalty, strategy, blockLength, steps, windowLength, threshold, tokensPerIter, gamma,
-                trackNum, blockCaching, remasking, seed);
+                trackNum, blockCaching, remasking, seed, toolCallbacks, toolContext, outputSchema, toolChoice);
     }
 
     @Override
@@ -167,14 +196,17 @@ public final class ElasticCacheChatOptions implements ChatOptions {
                 + ", stopSequences=" + stopSequences + ", strategy=" + strategy + ", blockLength=" + blockLength
                 + ", steps=" + steps + ", windowLength=" + windowLength + ", threshold=" + threshold
                 + ", tokensPerIter=" + tokensPerIter + ", gamma=" + gamma + ", trackNum=" + trackNum
-                + ", blockCaching=" + blockCaching + ", remasking=" + remasking + ", seed=" + seed + "}";
+                + ", blockCaching=" + blockCaching + ", remasking=" + remasking + ", seed=" + seed
+                + ", tools=" + toolCallbacks.stream().map(t -> t.getToolDefinition().name()).toList()
+                + ", toolChoice=" + toolChoice + ", outputSchema=" + (outputSchema == null ? "none" : "set") + "}";
     }
 
     /**
      * Builder. {@link #combineWith} takes every non-null value of another builder (Spring AI's portable
      * builders too); stop sequences of both are kept, without duplicates.
      */
-    public static final class Builder extends DefaultChatOptionsBuilder<Builder> {
+    public static final class Builder extends DefaultToolCallingChatOptions.Builder<Builder>
+            implements StructuredOutputChatOptions.Builder<Builder> {
         private @Nullable Strategy strategy;
         private @Nullable Integer blockLength;
         private @Nullable Integer steps;
@@ -186,6 +218,8 @@ public final class ElasticCacheChatOptions implements ChatOptions {
         private @Nullable Boolean blockCaching;
         private @Nullable Remasking remasking;
         private @Nullable Long seed;
+        private @Nullable String outputSchema;
+        private @Nullable ToolChoice toolChoice;
 
         private Builder() {}
 
@@ -204,6 +238,12 @@ public final class ElasticCacheChatOptions implements ChatOptions {
         public Builder blockCaching(@Nullable Boolean v) { blockCaching = v; return this; }
         public Builder remasking(@Nullable Remasking v) { remasking = v; return this; }
         public Builder seed(@Nullable Long v) { seed = v; return this; }
+        /** JSON Schema of the answer (the supported subset); null for a text answer. */
+        @Override
+        public Builder outputSchema(@Nullable String v) { outputSchema = v; return this; }
+        public Builder toolChoice(@Nullable ToolChoice v) { toolChoice = v; return this; }
+        /** {@code auto}, {@code required} or {@code none}. */
+        public Builder toolChoice(@Nullable String v) { toolChoice = v == null ? null : ToolChoice.parse(v); return this; }
 
         @Override
         public Builder combineWith(ChatOptions.Builder<?> other) {
@@ -229,6 +269,10 @@ public final class ElasticCacheChatOptions implements ChatOptions {
                 blockCaching = or(that.blockCaching, blockCaching);
                 remasking = or(that.remasking, remasking);
                 seed = or(that.seed, seed);
+                outputSchema = or(that.outputSchema, outputSchema);
+                toolChoice = or(that.toolChoice, toolChoice);
+            } else if (other.build() instanceof StructuredOutputChatOptions structured && structured.getOutputSchema() != null) {
+                outputSchema = structured.getOutputSchema();
             }
             return this;
         }
@@ -252,7 +296,7 @@ public final class ElasticCacheChatOptions implements ChatOptions {
             return value != null ? value : fallback;
         }
 
-        private ChatOptions portable() {
+        private ToolCallingChatOptions portable() {
             return super.build();
         }
 
