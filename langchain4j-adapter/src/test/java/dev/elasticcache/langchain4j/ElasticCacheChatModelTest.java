@@ -10,14 +10,11 @@ import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationTimeoutException;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
-import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.RateLimitException;
@@ -25,6 +22,7 @@ import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
@@ -216,18 +214,16 @@ class ElasticCacheChatModelTest {
         assertThat(defaults.threshold()).isEqualTo(engine.defaultOptions().threshold());
         assertThat(defaults.gamma()).isEqualTo(engine.defaultOptions().gamma());
         assertThat(model.provider()).isEqualTo(ModelProvider.OTHER);
-        assertThat(model.supportedCapabilities()).isEmpty();
+        assertThat(model.supportedCapabilities()).containsExactly(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
     }
 
     @Test
     void unsupported_features_fail_with_clear_unsupported_feature_errors() {
-        ToolSpecification tool = ToolSpecification.builder().name("weather").build();
-        assertThatThrownBy(() -> model.chat(ask("hi", ChatRequestParameters.builder().toolSpecifications(tool).build())))
-                .isExactlyInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("tools are not supported");
         assertThatThrownBy(() -> model.chat(ask("hi", ChatRequestParameters.builder()
                         .responseFormat(ResponseFormat.JSON).build())))
                 .isExactlyInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("JSON response format is not supported");
+                .hasMessageContaining("JSON response format without a JSON schema is not supported")
+                .hasMessageContaining("give a schema");
         assertThatThrownBy(() -> model.chat(ask("hi", ChatRequestParameters.builder().topK(5).build())))
                 .isExactlyInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("'topK'");
         assertThatThrownBy(() -> model.chat(ask("hi", ChatRequestParameters.builder().topP(0.9).build())))
@@ -243,10 +239,6 @@ class ElasticCacheChatModelTest {
         assertThatThrownBy(() -> model.chat(withImage))
                 .isExactlyInstanceOf(UnsupportedFeatureException.class)
                 .hasMessageContaining("content of type image").hasMessageContaining("text-only");
-        ToolExecutionRequest call = ToolExecutionRequest.builder().id("1").name("weather").arguments("{}").build();
-        assertThatThrownBy(() -> model.chat(UserMessage.from("hi"), AiMessage.from(call),
-                        ToolExecutionResultMessage.from(call, "sunny")))
-                .isExactlyInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("tool");
         assertThatThrownBy(() -> ElasticCacheChatModel.builder().engine(engine)
                         .defaultRequestParameters(ChatRequestParameters.builder().topK(3).build()).build())
                 .as("unsupported defaults fail at build time")

@@ -8,6 +8,8 @@ import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationRequest;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.RateLimitException;
@@ -19,13 +21,22 @@ import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonRawSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** {@link ElasticCacheStreamingChatModel} on a real engine (random tiny checkpoint). */
@@ -56,6 +68,9 @@ class ElasticCacheStreamingChatModelTest {
         final List<String> partials = new CopyOnWriteArrayList<>();
         final List<ChatResponse> completes = new CopyOnWriteArrayList<>();
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final List<CompleteToolCall> toolCalls = new CopyOnWriteArrayList<>();
+        /** The callbacks in order: "partial", "tool", "complete", "error". */
+        final List<String> order = new CopyOnWriteArrayList<>();
         final Set<Thread> threads = new CopyOnWriteArraySet<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -63,12 +78,21 @@ class ElasticCacheStreamingChatModelTest {
         public void onPartialResponse(String partialResponse) {
             threads.add(Thread.currentThread());
             partials.add(partialResponse);
+            order.add("partial");
+        }
+
+        @Override
+        public void onCompleteToolCall(CompleteToolCall completeToolCall) {
+            threads.add(Thread.currentThread());
+            toolCalls.add(completeToolCall);
+            order.add("tool");
         }
 
         @Override
         public void onCompleteResponse(ChatResponse completeResponse) {
             threads.add(Thread.currentThread());
             completes.add(completeResponse);
+            order.add("complete");
             done.complete(null);
         }
 
@@ -76,6 +100,7 @@ class ElasticCacheStreamingChatModelTest {
         public void onError(Throwable error) {
             threads.add(Thread.currentThread());
             errors.add(error);
+            order.add("error");
             done.complete(null);
         }
 
@@ -183,13 +208,80 @@ class ElasticCacheStreamingChatModelTest {
     }
 
     @Test
+    void streaming_with_tools_completes_once_with_the_calls_after_one_complete_tool_call_each() throws Exception {
+        Recorder recorder = new Recorder();
+        model(12).chat(ChatRequest.builder().messages(UserMessage.from("What is the weather in Munich?"))
+                .parameters(ChatRequestParameters.builder()
+                        .toolSpecifications(ElasticCacheToolsAndSchemasTest.WEATHER, ElasticCacheToolsAndSchemasTest.ADD)
+                        .toolChoice(ToolChoice.REQUIRED).build())
+                .build(), recorder);
+        recorder.await();
+        Thread.sleep(50); // nothing may follow the completion
+
+        assertThat(recorder.errors).isEmpty();
+        assertThat(recorder.completes).hasSize(1);
+        ChatResponse response = recorder.completes.get(0);
+        List<ToolExecutionRequest> calls = response.aiMessage().toolExecutionRequests();
+        assertThat(calls).isNotEmpty().allSatisfy(call -> ElasticCacheToolsAndSchemasTest.assertValidCall(call,
+                ElasticCacheToolsAndSchemasTest.WEATHER, ElasticCacheToolsAndSchemasTest.ADD));
+        assertThat(response.aiMessage().text()).isNull();
+        assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        assertThat(recorder.partials).as("a tool-call answer streams no text").isEmpty();
+        assertThat(recorder.toolCalls).extracting(CompleteToolCall::index)
+                .containsExactlyElementsOf(IntStream.range(0, calls.size()).boxed().toList());
+        assertThat(recorder.toolCalls).extracting(CompleteToolCall::toolExecutionRequest).containsExactlyElementsOf(calls);
+        List<String> expectedOrder = new ArrayList<>(Collections.nCopies(calls.size(), "tool"));
+        expectedOrder.add("complete");
+        assertThat(recorder.order).containsExactlyElementsOf(expectedOrder);
+        assertThat(recorder.threads).hasSize(1).doesNotContain(Thread.currentThread());
+    }
+
+    @Test
+    void streaming_a_schema_answer_delivers_the_document_as_one_partial_response() throws Exception {
+        Recorder recorder = new Recorder();
+        model(12).chat(ChatRequest.builder().messages(UserMessage.from("Where?"))
+                .parameters(ChatRequestParameters.builder().responseFormat(ResponseFormat.builder()
+                        .type(ResponseFormatType.JSON).jsonSchema(JsonSchema.builder().name("Answer")
+                                .rootElement(JsonObjectSchema.builder().addStringProperty("city")
+                                        .addIntegerProperty("zip").build()).build()).build()).build())
+                .build(), recorder);
+        recorder.await();
+
+        assertThat(recorder.errors).isEmpty();
+        ChatResponse response = recorder.completes.get(0);
+        assertThat(recorder.partials).containsExactly(response.aiMessage().text());
+        assertThat(ElasticCacheToolsAndSchemasTest.object(response.aiMessage().text()).keySet())
+                .containsExactly("city", "zip");
+        assertThat(recorder.toolCalls).isEmpty();
+        assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+    }
+
+    @Test
+    void an_unsupported_tool_schema_keyword_is_reported_through_on_error_naming_tool_and_keyword() throws Exception {
+        Recorder recorder = new Recorder();
+        ToolSpecification lookup = ToolSpecification.builder().name("lookup_code")
+                .parameters(JsonObjectSchema.builder()
+                        .addProperty("code", JsonRawSchema.from("{\"type\":\"string\",\"format\":\"email\"}"))
+                        .build())
+                .build();
+        model(8).chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(ChatRequestParameters.builder().toolSpecifications(lookup).build()).build(), recorder);
+        recorder.await();
+        assertThat(recorder.errors).singleElement().isExactlyInstanceOf(InvalidRequestException.class)
+                .extracting(Throwable::getMessage).asString()
+                .contains("tool 'lookup_code'").contains("'format'");
+        assertThat(recorder.completes).isEmpty();
+        assertThat(recorder.toolCalls).isEmpty();
+    }
+
+    @Test
     void unsupported_features_are_refused_on_the_callers_thread() {
         Recorder recorder = new Recorder();
         ChatRequest json = ChatRequest.builder().messages(UserMessage.from("hi"))
                 .parameters(ChatRequestParameters.builder().responseFormat(ResponseFormat.JSON).build()).build();
         assertThatThrownBy(() -> model(8).chat(json, recorder))
                 .isExactlyInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("JSON response format is not supported");
+                .hasMessageContaining("JSON response format without a JSON schema is not supported");
         assertThat(recorder.done).isNotDone();
     }
 

@@ -205,9 +205,23 @@ public final class ElasticCacheChatModel implements ChatModel {
             var definition = callback.getToolDefinition();
             tools.add(new ToolDefinition(definition.name(), definition.description(), definition.inputSchema()));
         }
-        return GenerationRequest.builder().messages(toChatMessages(prompt.getInstructions())).options(decoding)
+        List<ChatMessage> messages = toChatMessages(prompt.getInstructions());
+        String schema = options.getOutputSchema();
+        if (schema == null) {
+            // entity(..) without native structured output: the schema sits in format instructions in a user turn.
+            for (int i = messages.size() - 1; i >= 0 && schema == null; i--) {
+                ChatMessage m = messages.get(i);
+                var found = m.role() == ChatMessage.Role.USER ? FormatInstructions.find(m.content()) : java.util.Optional.<FormatInstructions.Found>empty();
+                if (found.isPresent()) {
+                    schema = found.get().schema();
+                    messages = new ArrayList<>(messages);
+                    messages.set(i, ChatMessage.user(found.get().text()));
+                }
+            }
+        }
+        return GenerationRequest.builder().messages(messages).options(decoding)
                 .stopSequences(stops).tools(tools).toolChoice(options.getToolChoice())
-                .outputSchema(options.getOutputSchema()).build();
+                .outputSchema(schema).build();
     }
 
     private static List<ChatMessage> toChatMessages(List<Message> messages) {
@@ -233,6 +247,10 @@ public final class ElasticCacheChatModel implements ChatModel {
                     out.add(new ChatMessage(ChatMessage.Role.ASSISTANT, text, calls, null, null));
                 }
                 case TOOL -> {
+                    if (((ToolResponseMessage) m).getResponses().isEmpty()) {
+                        throw new IllegalArgumentException("a tool response message holds no responses; send each tool"
+                                + " call's result as a ToolResponse (id, name, responseData)");
+                    }
                     for (ToolResponseMessage.ToolResponse r : ((ToolResponseMessage) m).getResponses()) {
                         out.add(ChatMessage.toolResult(r.id(), r.name(), r.responseData()));
                     }

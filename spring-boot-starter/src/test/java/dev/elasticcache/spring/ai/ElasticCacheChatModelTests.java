@@ -144,7 +144,7 @@ class ElasticCacheChatModelTests {
         assertThatThrownBy(() -> model.call(new Prompt("hi", ElasticCacheChatOptions.builder().model("gpt-4").build())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model 'gpt-4' is not loaded");
         assertThatThrownBy(() -> model.call(new Prompt(ToolResponseMessage.builder().responses(List.of()).build())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no tool calling");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds no responses");
         assertThat(seen).isEmpty();
     }
 
