@@ -71,6 +71,25 @@ public final class EmbeddedModel {
         return Path.of(base, NAME + "-" + Long.toHexString(crc.getValue()));
     }
 
+    /**
+     * The task families the embedded model was trained on (its {@code training.json} {@code tasks}), e.g.
+     * {@code [uppercase, complement, query]}: what it can answer; empty when the file is absent.
+     */
+    public static List<String> families() {
+        URL url = EmbeddedModel.class.getClassLoader().getResource(RESOURCE_FOLDER + "training.json");
+        if (url == null) {
+            return List.of();
+        }
+        try (InputStream in = url.openStream()) {
+            var json = com.google.gson.JsonParser.parseString(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+            return json.has("tasks") ? java.util.Arrays.stream(json.get("tasks").getAsString().split(","))
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList() : List.of();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     private static URL resource(String file) {
         URL url = EmbeddedModel.class.getClassLoader().getResource(RESOURCE_FOLDER + file);
         if (url == null) {

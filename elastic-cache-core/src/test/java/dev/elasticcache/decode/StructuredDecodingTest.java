@@ -126,7 +126,7 @@ class StructuredDecodingTest {
         Random random = new Random(3);
         List<String> failures = new ArrayList<>();
         java.util.Map<String, Integer> chosen = new java.util.TreeMap<>();
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 100; i++) {
             List<ToolDefinition> tools = new ArrayList<>();
             int n = 1 + random.nextInt(4);
             for (int t = 0; t < n; t++) {
@@ -144,7 +144,8 @@ class StructuredDecodingTest {
                 failures.add(tool.parametersSchema() + " -> " + call.arguments() + ": " + errors);
             }
         }
-        assertThat(failures).isEmpty();
+        assertThat(failures).as("invalid calls").isEmpty();
+        assertThat(chosen.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
         assertThat(chosen.size()).as("the name is the model's choice, not always the first tool").isGreaterThan(1);
     }
 

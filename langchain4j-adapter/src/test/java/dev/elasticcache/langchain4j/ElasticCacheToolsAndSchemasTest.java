@@ -143,6 +143,13 @@ class ElasticCacheToolsAndSchemasTest {
         assertThat(response.tokenUsage().inputTokenCount()).isPositive();
         assertThat(response.tokenUsage().totalTokenCount())
                 .isEqualTo(response.tokenUsage().inputTokenCount() + response.tokenUsage().outputTokenCount());
+
+        // Integer parameters: the arguments of the only offered tool are integers.
+        ChatResponse sum = model.chat(ask("Add 2 and 3", tools(ToolChoice.REQUIRED, ADD)));
+        assertThat(sum.aiMessage().toolExecutionRequests()).isNotEmpty().allSatisfy(call -> {
+            assertThat(call.name()).isEqualTo("add_two_numbers");
+            assertValidCall(call, ADD);
+        });
     }
 
     @Test

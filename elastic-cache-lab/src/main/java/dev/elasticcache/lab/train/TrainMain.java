@@ -260,7 +260,7 @@ public final class TrainMain {
             hp.addProperty("continued_from", args.get("init", null));
         }
         o.add("hyperparameters", hp);
-        o.addProperty("tasks", String.join(", ", TaskSuite.standard().familyNames()));
+        o.addProperty("tasks", String.join(", ", TaskSuite.named(args.get("suite", "standard")).familyNames()));
         if (!familyWeights.isEmpty()) {
             JsonObject weights = new JsonObject();
             familyWeights.forEach(weights::addProperty);

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Command-line assistant on the embedded model (or {@code -Dassistant.model-dir=DIR}).
+ * Command-line assistant on the embedded model (or {@code -Dassistant.model-dir=DIR}), with the
+ * {@link WeatherTools#getWeather get_weather} tool ("What is the weather in Oslo?").
  *
  * <pre>
  * ./mvnw -q -f samples/langchain4j-assistant exec:java                                  # chat, one line per turn
@@ -28,8 +29,8 @@ public final class AssistantApp {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         try (ElasticCacheChatModel model = model()) {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            run(new AssistantSession(model, Integer.getInteger("assistant.memory", 10)), args, stdin, System.out,
-                    model.modelName());
+            run(new AssistantSession(model, Integer.getInteger("assistant.memory", 10), new WeatherTools()), args,
+                    stdin, System.out, model.modelName());
         }
     }
 
@@ -77,7 +78,7 @@ public final class AssistantApp {
             AssistantSession.Turn turn = session.ask(question);
             out.println(turn.answer());
             out.println(turn.statsLine());
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) { // invalid input, or a model that keeps calling tools: the session goes on
             out.println("error: " + e.getMessage());
         }
     }

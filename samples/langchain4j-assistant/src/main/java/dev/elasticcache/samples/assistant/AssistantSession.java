@@ -10,7 +10,11 @@ import java.util.Locale;
 
 /**
  * A conversation: the {@link Assistant} AI service over a chat model, remembering the last
- * {@code memoryMessages} messages (user and assistant turns) in a {@link MessageWindowChatMemory}.
+ * {@code memoryMessages} messages (user and assistant turns, tool calls and their results) in a
+ * {@link MessageWindowChatMemory}, with the given tools (objects with {@code @Tool} methods, such as
+ * {@link WeatherTools}). Whether an answer calls a tool is the model's decision ({@code ToolChoice.AUTO}); when it
+ * does, LangChain4j runs the tool and asks the model again with the result (at most
+ * {@value #MAX_TOOL_ROUND_TRIPS} times per question).
  */
 public final class AssistantSession {
 
@@ -26,13 +30,19 @@ public final class AssistantSession {
         }
     }
 
+    /** Model answers with tool calls per question at most; a model that keeps calling fails the question. */
+    public static final int MAX_TOOL_ROUND_TRIPS = 3;
+
     private final Assistant assistant;
 
-    public AssistantSession(ChatModel chatModel, int memoryMessages) {
-        this.assistant = AiServices.builder(Assistant.class)
+    public AssistantSession(ChatModel chatModel, int memoryMessages, Object... tools) {
+        AiServices<Assistant> builder = AiServices.builder(Assistant.class)
                 .chatModel(chatModel)
-                .chatMemory(MessageWindowChatMemory.withMaxMessages(memoryMessages))
-                .build();
+                .chatMemory(MessageWindowChatMemory.withMaxMessages(memoryMessages));
+        if (tools.length > 0) {
+            builder.tools(tools).maxToolCallingRoundTrips(MAX_TOOL_ROUND_TRIPS);
+        }
+        this.assistant = builder.build();
     }
 
     /** Asks the assistant; the question and the answer join the memory. */

@@ -2,16 +2,26 @@ package dev.elasticcache.samples.assistant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.elasticcache.checkpoint.DType;
 import dev.elasticcache.checkpoint.RandomCheckpoint;
 import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.langchain4j.ElasticCacheChatModel;
 import dev.elasticcache.langchain4j.ElasticCacheChatRequestParameters;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,12 +38,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The assistant on the embedded model (or, when the core jar does not ship it yet, a random LLaDA checkpoint):
- * chat memory carries earlier turns into later prompts, and the command line prints answers with statistics.
+ * chat memory carries earlier turns into later prompts, the command line prints answers with statistics, and the
+ * weather tool is offered, run on a call and its report sent back.
  */
 class AssistantTest {
 
     private static final Path RANDOM = Path.of("target", "test-models", "random-tiny-llada").toAbsolutePath();
     private static final List<List<ChatMessage>> requests = new CopyOnWriteArrayList<>();
+    private static final List<List<ToolSpecification>> offeredTools = new CopyOnWriteArrayList<>();
     private static ElasticCacheChatModel model;
 
     @BeforeAll
@@ -45,6 +57,8 @@ class AssistantTest {
                     @Override
                     public void onRequest(ChatModelRequestContext context) {
                         requests.add(List.copyOf(context.chatRequest().messages()));
+                        List<ToolSpecification> tools = context.chatRequest().parameters().toolSpecifications();
+                        offeredTools.add(tools == null ? List.of() : List.copyOf(tools));
                     }
                 });
         if (AssistantTest.class.getClassLoader().getResource(EmbeddedModel.RESOURCE_FOLDER + "config.json") == null) {
@@ -66,6 +80,7 @@ class AssistantTest {
     @BeforeEach
     void clear() {
         requests.clear();
+        offeredTools.clear();
     }
 
     @Test
@@ -126,5 +141,82 @@ class AssistantTest {
         assertThat(requests).hasSize(1);
         assertThat(requests.get(0)).containsExactly(UserMessage.from("Sort: 5 3 9"));
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("[elastic | ").contains(" tokens/s | NFE ");
+    }
+
+    @Test
+    void weatherReportsHaveOneWidthAndDependOnlyOnTheCity() {
+        String oslo = WeatherTools.report("Oslo");
+        assertThat(oslo).hasSize(13).matches("[1-3]\\dC and (rainy|sunny|windy|foggy|snowy|misty|humid|clear)");
+        assertThat(WeatherTools.report(" oslo ")).isEqualTo(oslo);
+        assertThat(new WeatherTools().getWeather("Oslo")).isEqualTo(oslo);
+        for (String city : List.of("Munich", "Lima", "Reykjavik", "", "Ulaanbaatar")) {
+            assertThat(WeatherTools.report(city)).hasSize(13);
+        }
+    }
+
+    @Test
+    void theWeatherToolIsOfferedToTheModelAsTheAppWiresIt() {
+        AssistantSession session = new AssistantSession(model, 10, new WeatherTools());
+
+        AssistantSession.Turn turn = session.ask("What is the weather in Oslo?");
+
+        assertThat(offeredTools).isNotEmpty().allSatisfy(tools -> {
+            assertThat(tools).singleElement().satisfies(tool -> {
+                assertThat(tool.name()).isEqualTo("get_weather");
+                assertThat(tool.description()).isEqualTo("Current weather of a city.");
+                assertThat(tool.parameters().properties()).containsOnlyKeys("city");
+                assertThat(tool.parameters().required()).containsExactly("city");
+            });
+        });
+        // Whether the model calls the tool is its own decision (tool choice AUTO); each call it made was run and
+        // its report sent back in the next request.
+        assertToolResultsAnswerTheirCalls();
+        assertThat(turn.finishReason()).isIn("STOP", "LENGTH");
+        assertThat(turn.statsLine()).startsWith("[elastic | ");
+    }
+
+    @Test
+    void aToolCallIsRunAndItsResultReachesTheModel() {
+        // The model is made to call on the first request (ToolChoice.REQUIRED) and to answer in text once a result
+        // is there (NONE), so the round trip runs whatever the model would choose; the call's city is the model's.
+        ChatModel scripted = new ChatModel() {
+            @Override
+            public ChatResponse doChat(ChatRequest request) {
+                boolean resultSeen = request.messages().get(request.messages().size() - 1)
+                        instanceof ToolExecutionResultMessage;
+                return model.chat(request.toBuilder().parameters(request.parameters().overrideWith(
+                        ChatRequestParameters.builder().toolChoice(resultSeen ? ToolChoice.NONE : ToolChoice.REQUIRED)
+                                .build())).build());
+            }
+        };
+        AssistantSession session = new AssistantSession(scripted, 10, new WeatherTools());
+
+        AssistantSession.Turn turn = session.ask("What is the weather in Oslo?");
+
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(1).get(0)).isEqualTo(UserMessage.from("What is the weather in Oslo?"));
+        assertThat(requests.get(1).get(1)).isInstanceOfSatisfying(AiMessage.class, ai ->
+                assertThat(ai.toolExecutionRequests()).isNotEmpty()
+                        .allSatisfy(call -> assertThat(call.name()).isEqualTo("get_weather")));
+        assertThat(requests.get(1)).filteredOn(m -> m instanceof ToolExecutionResultMessage).isNotEmpty();
+        assertToolResultsAnswerTheirCalls();
+        assertThat(turn.finishReason()).isIn("STOP", "LENGTH");
+        assertThat(turn.answer()).isNotNull();
+    }
+
+    /** Every tool result of the last request holds the report for the city its call asked about. */
+    private static void assertToolResultsAnswerTheirCalls() {
+        List<ChatMessage> last = requests.get(requests.size() - 1);
+        for (ChatMessage message : last) {
+            if (message instanceof ToolExecutionResultMessage result) {
+                ToolExecutionRequest call = last.stream().filter(m -> m instanceof AiMessage)
+                        .flatMap(m -> ((AiMessage) m).toolExecutionRequests().stream())
+                        .filter(r -> r.id().equals(result.id())).findFirst().orElseThrow();
+                JsonObject arguments = JsonParser.parseString(call.arguments()).getAsJsonObject();
+                assertThat(arguments.keySet()).as("arguments %s", call.arguments()).containsExactly("city");
+                assertThat(result.toolName()).isEqualTo("get_weather");
+                assertThat(result.text()).isEqualTo(WeatherTools.report(arguments.get("city").getAsString()));
+            }
+        }
     }
 }
