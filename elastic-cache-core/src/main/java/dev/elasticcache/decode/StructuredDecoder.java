@@ -54,17 +54,8 @@ public final class StructuredDecoder {
     /** Decodes a document of {@code schema} after {@code prompt}. */
     public Document document(int[] prompt, SchemaNode schema, DecodingOptions options, Hooks hooks) {
         Resolution resolution = new Resolution();
-        List<int[]> passes = new ArrayList<>();
-        List<ChoicePass> log = new ArrayList<>();
-        Canvas canvas = builder.canvas(schema, resolution);
-        while (!canvas.choices().isEmpty()) {
-            checkCancelled(hooks);
-            log.add(choose(prompt, canvas.tokens(), canvas.choices(), 0, resolution));
-            canvas = builder.canvas(schema, resolution);
-        }
-        DecodeResult result = fill(prompt, canvas, log, options, hooks);
-        int[] answer = Arrays.copyOfRange(result.sequence(), prompt.length, prompt.length + canvas.length());
-        return new Document(builder.read(schema, resolution, answer), result);
+        Filled filled = decideAndFill(prompt, r -> builder.canvas(schema, r), resolution, new ArrayList<>(), options, hooks);
+        return new Document(builder.read(schema, resolution, filled.answer()), filled.result());
     }
 
     /**
@@ -76,18 +67,27 @@ public final class StructuredDecoder {
         Resolution names = new Resolution();
         Canvas nameCanvas = layout.nameCanvas(layout.widestArguments());
         checkCancelled(hooks);
-        log.add(choose(prompt, nameCanvas.tokens(), nameCanvas.choices(), 0, names));
+        log.add(choose(prompt, nameCanvas.tokens(), nameCanvas.choices(), names));
         int tool = names.get("$name");
         Resolution resolution = new Resolution();
-        Canvas canvas = layout.callCanvas(tool, resolution);
+        Filled filled = decideAndFill(prompt, r -> layout.callCanvas(tool, r), resolution, log, options, hooks);
+        return new Call(tool, layout.readArguments(tool, resolution, filled.answer()), filled.result());
+    }
+
+    /** The run that filled a canvas and the canvas's decoded tokens. */
+    private record Filled(DecodeResult result, int[] answer) {}
+
+    /** Makes the canvas's choices pass by pass (each pass decides the outermost open ones), then fills its slots. */
+    private Filled decideAndFill(int[] prompt, java.util.function.Function<Resolution, Canvas> layout, Resolution resolution,
+            List<ChoicePass> log, DecodingOptions options, Hooks hooks) {
+        Canvas canvas = layout.apply(resolution);
         while (!canvas.choices().isEmpty()) {
             checkCancelled(hooks);
-            log.add(choose(prompt, canvas.tokens(), canvas.choices(), 0, resolution));
-            canvas = layout.callCanvas(tool, resolution);
+            log.add(choose(prompt, canvas.tokens(), canvas.choices(), resolution));
+            canvas = layout.apply(resolution);
         }
         DecodeResult result = fill(prompt, canvas, log, options, hooks);
-        int[] answer = Arrays.copyOfRange(result.sequence(), prompt.length, prompt.length + canvas.length());
-        return new Call(tool, layout.readArguments(tool, resolution, answer), result);
+        return new Filled(result, Arrays.copyOfRange(result.sequence(), prompt.length, prompt.length + canvas.length()));
     }
 
     /**
@@ -108,17 +108,17 @@ public final class StructuredDecoder {
     }
 
     /** What a choice pass decided: the region positions (relative to the answer) and the tokens written there. */
-    private record ChoicePass(int[] positions, int[] tokens) {}
+    private record ChoicePass(int[] positions, int[] tokens, int length) {}
 
     /** One forward over prompt + canvas; every region's best candidate goes into {@code resolution}. */
-    private ChoicePass choose(int[] prompt, int[] canvas, List<ChoiceRegion> regions, int offset, Resolution resolution) {
+    private ChoicePass choose(int[] prompt, int[] canvas, List<ChoiceRegion> regions, Resolution resolution) {
         int[] tokens = concat(prompt, canvas);
         int rows = regions.stream().mapToInt(ChoiceRegion::width).sum();
         int[] positions = new int[rows];
         int at = 0;
         for (ChoiceRegion r : regions) {
             for (int j = 0; j < r.width(); j++) {
-                positions[at++] = prompt.length + offset + r.start() + j;
+                positions[at++] = prompt.length + r.start() + j;
             }
         }
         float[] logits = logits(tokens, positions);
@@ -142,7 +142,7 @@ public final class StructuredDecoder {
         for (int i = 0; i < rows; i++) {
             relative[i] = positions[i] - prompt.length;
         }
-        return new ChoicePass(relative, written);
+        return new ChoicePass(relative, written, tokens.length);
     }
 
     /** Decodes the slots of a decided canvas; the choice passes are accounted and traced as its first steps. */
@@ -154,8 +154,8 @@ public final class StructuredDecoder {
         int layers = model.config().nLayers();
         int[] allRows = Forward.span(0, n);
         for (ChoicePass pass : passes) {
-            // The pass saw the canvas as it was then, of the same length: a cache-free forward over all rows.
-            run.countForward((long) n * layers, layers);
+            // Each pass was a cache-free forward over all rows of the sequence it saw.
+            run.countForward((long) pass.length() * layers, layers);
             int[] absolute = Arrays.stream(pass.positions()).map(p -> p + prompt.length).toArray();
             int[] tokens = pass.tokens();
             int[] kept = java.util.stream.IntStream.range(0, absolute.length)
