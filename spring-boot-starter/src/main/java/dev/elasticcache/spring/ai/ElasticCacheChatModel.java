@@ -252,12 +252,34 @@ public final class ElasticCacheChatModel implements ChatModel {
                                 + " call's result as a ToolResponse (id, name, responseData)");
                     }
                     for (ToolResponseMessage.ToolResponse r : ((ToolResponseMessage) m).getResponses()) {
-                        out.add(ChatMessage.toolResult(r.id(), r.name(), r.responseData()));
+                        out.add(ChatMessage.toolResult(r.id(), r.name(), plainResult(r.responseData())));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * A tool result as the model reads it: Spring AI's default converter sends a String result as a JSON string
+     * literal ({@code "\"12C and rainy\""}); the quotes and escapes are removed, anything else is kept as is.
+     */
+    static String plainResult(@Nullable String data) {
+        if (data == null) {
+            return "";
+        }
+        String t = data.strip();
+        if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+            try {
+                var e = com.google.gson.JsonParser.parseString(t);
+                if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+                    return e.getAsString();
+                }
+            } catch (RuntimeException notJson) {
+                return data;
+            }
+        }
+        return data;
     }
 
     private void checkModel(ElasticCacheChatOptions options) {

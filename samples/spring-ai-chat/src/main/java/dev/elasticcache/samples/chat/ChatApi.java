@@ -27,25 +27,44 @@ public final class ChatApi {
      * @param temperature sampling temperature (0 = greedy)
      * @param seed sampling seed
      * @param stop stop sequences
+     * @param tools whether to offer the app's Java tools ({@code get_weather}, {@code book_flight},
+     *     {@code convert_currency}); Spring AI's tool loop runs the calls the model makes
+     * @param toolChoice with tools: {@code auto} (the model decides, the default), {@code required} (the first
+     *     answer must call a tool; once results are in, the model decides) or {@code none} (tools are described,
+     *     not called)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ChatRequest(
             @Nullable String message, @Nullable String system, @Nullable String strategy, @Nullable Integer maxTokens,
             @Nullable Double gamma, @Nullable Integer windowLength, @Nullable Double threshold,
             @Nullable Integer blockLength, @Nullable Double temperature, @Nullable Long seed,
-            @Nullable List<String> stop) {
+            @Nullable List<String> stop, @Nullable Boolean tools, @Nullable String toolChoice) {
 
         /** A request with only a message. */
         public static ChatRequest of(String message) {
-            return new ChatRequest(message, null, null, null, null, null, null, null, null, null, null);
+            return new ChatRequest(message, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** The same request with another strategy. */
         public ChatRequest withStrategy(String other) {
             return new ChatRequest(message, system, other, maxTokens, gamma, windowLength, threshold, blockLength,
-                    temperature, seed, stop);
+                    temperature, seed, stop, tools, toolChoice);
+        }
+
+        /** Whether the app's tools are offered. */
+        public boolean offersTools() {
+            return Boolean.TRUE.equals(tools);
         }
     }
+
+    /**
+     * One tool execution of Spring AI's tool loop.
+     *
+     * @param name the tool
+     * @param arguments the arguments the model wrote (a JSON object)
+     * @param result what the tool returned (and the model read)
+     */
+    public record ToolRun(String name, String arguments, String result) {}
 
     /** Prompt and answer token counts. */
     public record Usage(int promptTokens, int generationTokens) {}
@@ -83,15 +102,24 @@ public final class ChatApi {
         }
     }
 
-    /** A complete answer: text, why it ended ({@code STOP} or {@code LENGTH}), usage and statistics. */
-    public record ChatReply(String answer, String finishReason, Usage usage, Stats stats) {
+    /**
+     * A complete answer: text, why it ended ({@code STOP}, {@code LENGTH}; {@code TOOL_CALLS} only from the
+     * OpenAI endpoint, which leaves the calls to its client), usage, statistics and the tools that ran on the way.
+     * With tools, usage is summed over the model rounds of the tool loop and the statistics are the last round's.
+     */
+    public record ChatReply(String answer, String finishReason, Usage usage, Stats stats, List<ToolRun> toolCalls) {
 
         static ChatReply from(ChatResponse response, String answer) {
+            return from(response, answer, List.of());
+        }
+
+        static ChatReply from(ChatResponse response, @Nullable String answer, List<ToolRun> toolCalls) {
             ChatResponseMetadata metadata = response.getMetadata();
             org.springframework.ai.chat.metadata.Usage usage = metadata.getUsage();
             String finish = response.getResult() == null ? null : response.getResult().getMetadata().getFinishReason();
-            return new ChatReply(answer, finish == null ? "STOP" : finish,
-                    new Usage(intOf(usage.getPromptTokens()), intOf(usage.getCompletionTokens())), Stats.from(metadata));
+            return new ChatReply(answer == null ? "" : answer, finish == null || finish.isEmpty() ? "STOP" : finish,
+                    new Usage(intOf(usage.getPromptTokens()), intOf(usage.getCompletionTokens())), Stats.from(metadata),
+                    List.copyOf(toolCalls));
         }
 
         private static int intOf(@Nullable Integer value) {
@@ -100,7 +128,7 @@ public final class ChatApi {
     }
 
     /** The final event of a stream: everything of a {@link ChatReply} but the text already streamed. */
-    public record StreamDone(String finishReason, Usage usage, Stats stats) {}
+    public record StreamDone(String finishReason, Usage usage, Stats stats, List<ToolRun> toolCalls) {}
 
     /** A text delta of a stream. */
     public record StreamDelta(String text) {}
@@ -122,7 +150,20 @@ public final class ChatApi {
     public record CompareReply(ChatReply candidate, ChatReply baseline, @Nullable Double speedup, double latencySpeedup,
             double nfeReduction, boolean sameAnswer) {}
 
-    /** What the page needs to build its form: the model, the strategies and the defaults. */
+    /**
+     * The answer of {@code POST /api/booking}: the record the model copied into the {@link Booking} schema.
+     *
+     * @param booking the parsed record
+     * @param json the document as the model wrote it (valid for the schema by construction)
+     * @param usage prompt and answer tokens
+     * @param stats decoding statistics
+     */
+    public record BookingReply(Booking booking, String json, Usage usage, Stats stats) {}
+
+    /** A tool the chat can offer: its name, description and JSON Schema of its arguments. */
+    public record ToolInfo(String name, String description, String inputSchema) {}
+
+    /** What the page needs to build its form: the model, the strategies, the defaults and the tools. */
     public record Info(String model, long parameters, String device, List<String> strategies,
-            Map<String, Object> defaults) {}
+            Map<String, Object> defaults, List<ToolInfo> tools) {}
 }

@@ -2,6 +2,7 @@ package dev.elasticcache.samples.chat;
 
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ModelInfo;
+import dev.elasticcache.samples.chat.ChatApi.BookingReply;
 import dev.elasticcache.samples.chat.ChatApi.ChatReply;
 import dev.elasticcache.samples.chat.ChatApi.ChatRequest;
 import dev.elasticcache.samples.chat.ChatApi.CompareReply;
@@ -9,11 +10,15 @@ import dev.elasticcache.samples.chat.ChatApi.Info;
 import dev.elasticcache.samples.chat.ChatApi.StreamDelta;
 import dev.elasticcache.samples.chat.ChatApi.StreamDone;
 import dev.elasticcache.samples.chat.ChatApi.StreamError;
+import dev.elasticcache.samples.chat.ChatApi.ToolInfo;
+import dev.elasticcache.samples.chat.ChatApi.ToolRun;
+import dev.elasticcache.spring.ai.ElasticCacheChatModel;
 import dev.elasticcache.spring.ai.ElasticCacheChatOptions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.http.MediaType;
@@ -29,11 +34,16 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEvent
  * The app's own chat API, used by the page.
  *
  * <ul>
- * <li>{@code POST /api/chat}: {@link ChatRequest} to {@link ChatReply}.</li>
- * <li>{@code POST /api/chat/stream}: server-sent events, {@code data:{"text":"..."}} per text delta, then one
- * {@code event:done} with {@link StreamDone} (or {@code event:error} with {@link StreamError}).</li>
+ * <li>{@code POST /api/chat}: {@link ChatRequest} to {@link ChatReply}. {@code "tools": true} offers the app's
+ * {@link TravelTools}; the reply lists the tool runs of Spring AI's tool loop ({@code toolCalls}).</li>
+ * <li>{@code POST /api/chat/stream}: server-sent events, {@code data:{"text":"..."}} per text delta,
+ * {@code event:tool} with a {@link ToolRun} whenever a tool has run, then one {@code event:done} with
+ * {@link StreamDone} (or {@code event:error} with {@link StreamError}).</li>
  * <li>{@code POST /api/compare}: {@link CompareReply}, the chosen strategy against the {@code llada} baseline.</li>
- * <li>{@code GET /api/info}: the model, the strategies and the default knobs.</li>
+ * <li>{@code POST /api/booking}: the booking record of the message ({@code id:... bag:7}, with or without the
+ * {@code Record to JSON: } instruction) as a parsed {@link Booking} ({@link BookingReply}), by native structured
+ * output: the model infills the record's JSON Schema.</li>
+ * <li>{@code GET /api/info}: the model, the strategies, the default knobs and the tools.</li>
  * </ul>
  */
 @RestController
@@ -57,15 +67,25 @@ public class ChatController {
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter stream(@RequestBody ChatRequest request) {
         AtomicReference<ChatResponse> last = new AtomicReference<>();
-        return sse.open(chat.stream(request), response -> {
-            last.set(response);
+        List<ToolRun> runs = new CopyOnWriteArrayList<>();
+        return sse.open(chat.stream(request), item -> {
+            if (item instanceof ToolRun run) {
+                runs.add(run);
+                return List.of(SseEmitter.event().name("tool").data(run, MediaType.APPLICATION_JSON));
+            }
+            ChatResponse response = (ChatResponse) item;
+            // Chunks without statistics (usage corrections of the tool loop) must not replace the last real one.
+            if (last.get() == null || response.getMetadata().get(ElasticCacheChatModel.METADATA_NFE) != null) {
+                last.set(response);
+            }
             String text = response.getResult() == null ? null : response.getResult().getOutput().getText();
             return text == null || text.isEmpty() ? List.of()
                     : List.of(SseEmitter.event().data(new StreamDelta(text), MediaType.APPLICATION_JSON));
         }, () -> {
-            ChatReply reply = ChatReply.from(last.get(), "");
-            return List.<SseEventBuilder>of(SseEmitter.event().name("done")
-                    .data(new StreamDone(reply.finishReason(), reply.usage(), reply.stats()), MediaType.APPLICATION_JSON));
+            ChatReply reply = ChatReply.from(last.get(), "", runs);
+            return List.<SseEventBuilder>of(SseEmitter.event().name("done").data(
+                    new StreamDone(reply.finishReason(), reply.usage(), reply.stats(), reply.toolCalls()),
+                    MediaType.APPLICATION_JSON));
         }, error -> SseEmitter.event().name("error").data(
                 new StreamError(ApiErrors.statusOf(error).value(), ApiErrors.messageOf(error)), MediaType.APPLICATION_JSON));
     }
@@ -73,6 +93,11 @@ public class ChatController {
     @PostMapping(path = "/compare", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public CompareReply compare(@RequestBody ChatRequest request) {
         return chat.compare(request);
+    }
+
+    @PostMapping(path = "/booking", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    public BookingReply booking(@RequestBody ChatRequest request) {
+        return chat.booking(request);
     }
 
     @GetMapping(path = "/info", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -87,7 +112,9 @@ public class ChatController {
         defaults.put("threshold", o.getThreshold());
         defaults.put("blockLength", o.getBlockLength());
         defaults.put("temperature", o.getTemperature());
+        List<ToolInfo> tools = chat.tools().callbacks().stream().map(c -> new ToolInfo(c.getToolDefinition().name(),
+                c.getToolDefinition().description(), c.getToolDefinition().inputSchema())).toList();
         return new Info(model.name(), model.parameters(), model.device(),
-                Arrays.stream(Strategy.values()).map(Strategy::id).toList(), defaults);
+                Arrays.stream(Strategy.values()).map(Strategy::id).toList(), defaults, tools);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Bodies of the OpenAI-compatible endpoints (the subset of the Chat Completions API this app serves). */
@@ -14,6 +15,12 @@ public final class OpenAiApi {
     /**
      * {@code POST /v1/chat/completions} body. Besides OpenAI's fields, {@code strategy}, {@code gamma} and
      * {@code window_length} select Elastic-Cache knobs (send them as extra body fields).
+     *
+     * @param tools function tools the model may call (the client executes them)
+     * @param toolChoice {@code "auto"}, {@code "required"}, {@code "none"} or
+     *     {@code {"type":"function","function":{"name":...}}} (that tool, required)
+     * @param parallelToolCalls {@code false}: at most one call per answer
+     * @param responseFormat {@code text} or {@code json_schema} ({@code json_object} is refused: infilling needs a schema)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record CompletionRequest(
@@ -29,21 +36,51 @@ public final class OpenAiApi {
             @JsonProperty("stream_options") @Nullable StreamOptions streamOptions,
             @Nullable Integer n,
             @Nullable Long seed,
-            @Nullable List<Object> tools,
+            @Nullable List<Tool> tools,
+            @JsonProperty("tool_choice") @Nullable Object toolChoice,
+            @JsonProperty("parallel_tool_calls") @Nullable Boolean parallelToolCalls,
             @JsonProperty("response_format") @Nullable ResponseFormat responseFormat,
             @Nullable String strategy,
             @Nullable Double gamma,
             @JsonProperty("window_length") @Nullable Integer windowLength) {}
 
-    /** A request message; {@code content} is a string or an array of {@code {"type":"text","text":...}} parts. */
+    /**
+     * A request message; {@code content} is a string or an array of {@code {"type":"text","text":...}} parts. An
+     * assistant message may carry {@code tool_calls} (its content may then be null); a {@code tool} message
+     * answers one of them by {@code tool_call_id}.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Message(@Nullable String role, @Nullable Object content) {}
+    public record Message(@Nullable String role, @Nullable Object content,
+            @JsonProperty("tool_calls") @Nullable List<ToolCall> toolCalls,
+            @JsonProperty("tool_call_id") @Nullable String toolCallId,
+            @Nullable String name) {}
+
+    /** {@code {"type":"function","function":{"name":...,"description":...,"parameters":{JSON Schema}}}}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Tool(@Nullable String type, @Nullable Function function) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Function(@Nullable String name, @Nullable String description, @Nullable Object parameters,
+            @Nullable Boolean strict) {}
+
+    /** A call of a function tool: in responses and in the assistant messages a client sends back. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ToolCall(@Nullable String id, @Nullable String type, @Nullable FunctionCall function) {}
+
+    /** The called function; {@code arguments} is a JSON object encoded as a string. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record FunctionCall(@Nullable String name, @Nullable String arguments) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StreamOptions(@JsonProperty("include_usage") @Nullable Boolean includeUsage) {}
 
+    /** {@code {"type":"text"}}, {@code {"type":"json_schema","json_schema":{"name":...,"schema":{...}}}}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ResponseFormat(@Nullable String type) {}
+    public record ResponseFormat(@Nullable String type, @JsonProperty("json_schema") @Nullable JsonSchema jsonSchema) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record JsonSchema(@Nullable String name, @Nullable String description,
+            @Nullable Map<String, Object> schema, @Nullable Boolean strict) {}
 
     /** A complete answer ({@code object: chat.completion}); {@code elastic_cache} carries the decoding statistics. */
     public record Completion(String id, String object, long created, String model, List<Choice> choices, Usage usage,
@@ -53,7 +90,9 @@ public final class OpenAiApi {
     public record Choice(int index, AssistantMessage message, @Nullable Object logprobs,
             @JsonProperty("finish_reason") String finishReason) {}
 
-    public record AssistantMessage(String role, String content, @Nullable String refusal) {}
+    /** The answer: text ({@code content}) or, with {@code finish_reason: tool_calls}, calls and null content. */
+    public record AssistantMessage(String role, @Nullable String content, @Nullable String refusal,
+            @JsonProperty("tool_calls") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls) {}
 
     /** One event of a stream ({@code object: chat.completion.chunk}). */
     public record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices,
@@ -64,7 +103,16 @@ public final class OpenAiApi {
             @JsonProperty("finish_reason") @Nullable String finishReason) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delta(@Nullable String role, @Nullable String content) {}
+    public record Delta(@Nullable String role, @Nullable String content,
+            @JsonProperty("tool_calls") @Nullable List<ChunkToolCall> toolCalls) {
+
+        Delta(@Nullable String role, @Nullable String content) {
+            this(role, content, null);
+        }
+    }
+
+    /** A call as a stream delivers it: its {@code index} in the answer's calls, then id, type and function. */
+    public record ChunkToolCall(int index, String id, String type, FunctionCall function) {}
 
     public record Usage(@JsonProperty("prompt_tokens") int promptTokens,
             @JsonProperty("completion_tokens") int completionTokens,

@@ -18,7 +18,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         // Short answers keep the tests quick on a busy machine.
         "spring.ai.elastic-cache.chat.options.max-tokens=32",
-        "spring.ai.elastic-cache.chat.options.block-length=16"})
+        "spring.ai.elastic-cache.chat.options.block-length=16",
+        // One tool execution per answer (the app allows 4): a model that keeps calling tools ends after one round
+        // trip, so tool tests take two rounds at most on any weights.
+        "spring.ai.tools.limits.max-total-tool-calls=1"})
 abstract class AppTest {
 
     /** A prompt the embedded model was trained on (the random model just produces some text for it). */

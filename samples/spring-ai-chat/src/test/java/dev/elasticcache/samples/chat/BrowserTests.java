@@ -46,7 +46,7 @@ class BrowserTests extends AppTest {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath());
+                "--no-first-run", "--window-size=1200,1000", "--user-data-dir=" + profile.toAbsolutePath());
         browser = new ChromeDriver(service, options);
     }
 
@@ -105,5 +105,58 @@ class BrowserTests extends AppTest {
         assertThat(turn.findElement(By.cssSelector(".comparison")).getText()).contains("against llada");
         assertThat(turn.findElement(By.cssSelector(".comparison .baseline-stats .stat-strategy b")).getText())
                 .isEqualTo("llada");
+    }
+
+    @Test
+    void pageShowsTheToolRunsOfAToolExampleAndTheRecordOfTheJsonExample() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+        browser.get("http://localhost:" + port + "/");
+        wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+
+        // The weather example offers the tools; "required" makes any model call one.
+        browser.findElement(By.id("example-weather")).click();
+        assertThat(browser.findElement(By.id("message")).getDomProperty("value")).isEqualTo("What is the weather in Oslo?");
+        assertThat(browser.findElement(By.id("tools")).isSelected()).isTrue();
+        new Select(browser.findElement(By.id("toolChoice"))).selectByValue("required");
+        browser.findElement(By.id("send")).click();
+        WebElement turn = wait.until(d -> {
+            var done = d.findElements(By.cssSelector(".turn.assistant[data-done='true']"));
+            return done.isEmpty() ? null : done.get(0);
+        });
+        var runs = turn.findElements(By.cssSelector(".tools .tool-call"));
+        assertThat(runs).isNotEmpty();
+        assertThat(turn.getDomAttribute("data-tools")).isEqualTo(String.valueOf(runs.size()));
+        for (WebElement run : runs) {
+            String name = run.findElement(By.cssSelector(".tool-name")).getText();
+            assertThat(name).isIn(TravelTools.NAMES).isEqualTo(run.getDomAttribute("data-name"));
+            String args = run.findElement(By.cssSelector(".tool-args")).getText();
+            assertThat(args).startsWith("({").endsWith("})");
+            JsonMapper.builder().build().readTree(args.substring(1, args.length() - 1));
+            assertThat(run.findElement(By.cssSelector(".tool-result")).getText()).isNotBlank();
+        }
+        assertThat(turn.findElement(By.cssSelector(".stat-nfe b")).getText()).matches("\\d+");
+
+        // The JSON example switches to the booking endpoint and shows the parsed record.
+        String expected = JsonMapper.builder().build().readTree(postJson("/api/booking",
+                "{\"message\":\"Record to JSON: id:36291742 from:PSK to:UJX seat:70V gate:V71 class:W bag:7\",\"strategy\":\"elastic\","
+                        + "\"gamma\":0.9,\"maxTokens\":32}").body()).get("json").asString();
+        browser.findElement(By.id("example-json")).click();
+        assertThat(new Select(browser.findElement(By.id("mode"))).getFirstSelectedOption().getDomAttribute("value"))
+                .isEqualTo("booking");
+        assertThat(browser.findElement(By.id("tools")).isEnabled()).isFalse();
+        browser.findElement(By.id("send")).click();
+        WebElement booking = wait.until(d -> {
+            var done = d.findElements(By.cssSelector(".turn.assistant[data-done='true']"));
+            return done.size() < 2 ? null : done.get(1);
+        });
+        assertThat(booking.findElements(By.cssSelector("table.booking td"))).extracting(e -> e.getDomAttribute("data-key"))
+                .containsExactly("id", "from", "to", "seat", "gate", "class", "bag");
+        assertThat(booking.findElement(By.cssSelector("pre.json")).getText()).isEqualTo(expected);
+        screenshot("page-tools-and-json.png");
+    }
+
+    /** Saves what the page shows after the two structured examples (for a person to look at). */
+    void screenshot(String file) throws IOException {
+        Files.write(Path.of("target", file), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 }
