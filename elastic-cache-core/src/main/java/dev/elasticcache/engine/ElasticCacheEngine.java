@@ -19,6 +19,7 @@ import dev.elasticcache.tokenizer.LladaTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,8 +83,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
             checkTokenizerMatchesModel(folder, tokenizer, model);
             String name = config.modelDir() == null ? EmbeddedModel.NAME : String.valueOf(folder.getFileName());
             ModelInfo info = new ModelInfo(name, folder, model.config(),
-                    LladaTensorLayout.parameterCount(model.config()), device.toString(),
-                    Duration.ofNanos(System.nanoTime() - start));
+                    LladaTensorLayout.parameterCount(model.config()), deviceName(device),
+                    Duration.ofNanos(System.nanoTime() - start),
+                    config.modelDir() == null ? EmbeddedModel.card() : ModelCard.read(folder));
             return new ElasticCacheEngine(model, tokenizer, config, info, InfillSettings.read(folder));
         } catch (RuntimeException | Error e) {
             if (model != null) {
@@ -105,6 +107,11 @@ public final class ElasticCacheEngine implements AutoCloseable {
             throw new CheckpointException(folder.resolve("tokenizer.json") + ": the tokenizer has " + tokenizer.vocabSize()
                     + " tokens but the model's embedding has only " + model.config().embeddingSize() + " rows");
         }
+    }
+
+    /** A device as people write it ({@code cpu}, {@code gpu(0)}), not DJL's {@code cpu()}. */
+    static String deviceName(Device device) {
+        return device.isGpu() ? "gpu(" + device.getDeviceId() + ")" : device.getDeviceType();
     }
 
     private static Device resolveDevice(String device) {
@@ -222,8 +229,10 @@ public final class ElasticCacheEngine implements AutoCloseable {
         FinishReason reason = answer.stopped() ? FinishReason.STOP_SEQUENCE
                 : result.stats().answerTokens() < request.options().genLength() ? FinishReason.STOP : FinishReason.LENGTH;
         int generated = answer.stopped() ? tokenizer.encode(answer.text()).length : result.stats().answerTokens();
-        return new GenerationResult(answer.text(), reason, new Usage(request.promptIds().length, generated),
-                result.stats(), request.promptIds(), result.sequence(), result.trace());
+        boolean empty = reason == FinishReason.STOP && answer.text().isBlank();
+        return new GenerationResult(answer.text(), empty ? FinishReason.EMPTY : reason,
+                new Usage(request.promptIds().length, generated), result.stats(), request.promptIds(), result.sequence(),
+                result.trace(), null, List.of(), List.of(), empty ? info.card().emptyAnswerHint() : null);
     }
 
     /**
@@ -242,7 +251,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
                 GenerationResult text = decode(request.withoutPlan(), handle, listener, deadline, timeout);
                 DecodingStats stats = decision.cost() == null ? text.stats() : decision.cost().plus(text.stats());
                 return new GenerationResult(text.text(), text.finishReason(), text.usage(), stats, text.promptIds(),
-                        text.sequence(), text.trace());
+                        text.sequence(), text.trace(), null, List.of(), List.of(), text.hint());
             }
             StructuredGeneration.Outcome o = decision.call()
                     ? structured.calls(plan, request.promptIds(), request.options(), hooks, decision.cost())
@@ -253,7 +262,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
             }
             FinishReason reason = o.calls().isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
             return new GenerationResult(text, reason, new Usage(request.promptIds().length, o.stats().answerTokens()),
-                    o.stats(), request.promptIds(), o.last().sequence(), o.trace(), o.json(), o.calls(), o.last().slots());
+                    o.stats(), request.promptIds(), o.last().sequence(), o.trace(), o.json(), o.calls(), o.last().slots(), null);
         } catch (DecodeCancelledException e) {
             throw System.nanoTime() > deadline ? new GenerationTimeoutException(timeout) : e;
         }

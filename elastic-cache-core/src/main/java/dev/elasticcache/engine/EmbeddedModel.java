@@ -76,17 +76,19 @@ public final class EmbeddedModel {
      * {@code [uppercase, complement, query]}: what it can answer; empty when the file is absent.
      */
     public static List<String> families() {
-        URL url = EmbeddedModel.class.getClassLoader().getResource(RESOURCE_FOLDER + "training.json");
+        return card().families();
+    }
+
+    /** What the embedded model knows (its {@code training.json}), read from the classpath without unpacking. */
+    public static ModelCard card() {
+        URL url = EmbeddedModel.class.getClassLoader().getResource(RESOURCE_FOLDER + ModelCard.FILE);
         if (url == null) {
-            return List.of();
+            return ModelCard.GENERAL;
         }
         try (InputStream in = url.openStream()) {
-            var json = com.google.gson.JsonParser.parseString(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
-                    .getAsJsonObject();
-            return json.has("tasks") ? java.util.Arrays.stream(json.get("tasks").getAsString().split(","))
-                    .map(String::strip).filter(s -> !s.isEmpty()).toList() : List.of();
-        } catch (IOException | RuntimeException e) {
-            return List.of();
+            return ModelCard.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the embedded " + ModelCard.FILE + ": " + e.getMessage(), e);
         }
     }
 

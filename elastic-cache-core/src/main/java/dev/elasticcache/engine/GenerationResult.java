@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param json the document when the request had an output schema and the answer is not a tool call, else null
  * @param toolCalls the calls when the answer is tool calls, else empty
  * @param slots the value slots of the last structured run (absolute positions in {@code sequence}), else empty
+ * @param hint for an {@link FinishReason#EMPTY empty} answer, why and what to try (see {@link ModelCard}); else null
  */
 public record GenerationResult(
         String text, FinishReason finishReason, Usage usage, DecodingStats stats, int[] promptIds, int[] sequence,
-        List<StepRecord> trace, String json, List<ToolCall> toolCalls, List<Slot> slots) {
+        List<StepRecord> trace, String json, List<ToolCall> toolCalls, List<Slot> slots, String hint) {
 
     public GenerationResult {
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
@@ -34,12 +35,17 @@ public record GenerationResult(
     /** A text answer. */
     public GenerationResult(String text, FinishReason finishReason, Usage usage, DecodingStats stats, int[] promptIds,
             int[] sequence, List<StepRecord> trace) {
-        this(text, finishReason, usage, stats, promptIds, sequence, trace, null, List.of(), List.of());
+        this(text, finishReason, usage, stats, promptIds, sequence, trace, null, List.of(), List.of(), null);
     }
 
     /** The JSON document of a schema request. */
     public Optional<String> document() {
         return Optional.ofNullable(json);
+    }
+
+    /** Why an empty answer is empty, when it is. */
+    public Optional<String> emptyAnswerHint() {
+        return Optional.ofNullable(hint);
     }
 
     public boolean hasToolCalls() {

@@ -11,7 +11,9 @@ import java.time.Duration;
  * @param folder the model folder
  * @param config the checkpoint configuration
  * @param parameters parameter count
- * @param device where the weights live ({@code cpu()}, {@code gpu(0)})
+ * @param device where the weights live, as people write it: {@code cpu}, {@code gpu(0)}
  * @param loadTime how long loading took
+ * @param card what the model knows (its training.json), {@link ModelCard#GENERAL} for a released checkpoint
  */
-public record ModelInfo(String name, Path folder, LladaConfig config, long parameters, String device, Duration loadTime) {}
+public record ModelInfo(String name, Path folder, LladaConfig config, long parameters, String device, Duration loadTime,
+        ModelCard card) {}

@@ -37,7 +37,8 @@ public class ElasticCacheChatResponseMetadata extends ChatResponseMetadata {
 
     /**
      * The engine's finish reason; unlike LangChain4j's {@code finishReason()} (where a stop sequence reads as
-     * {@code STOP}) it tells an end token ({@code STOP}) from a stop sequence ({@code STOP_SEQUENCE}).
+     * {@code STOP}) it tells an end token ({@code STOP}) from a stop sequence ({@code STOP_SEQUENCE}) and from an
+     * empty answer ({@code EMPTY}: the model ended at once, see {@code GenerationResult.emptyAnswerHint()}).
      */
     public dev.elasticcache.engine.FinishReason engineFinishReason() {
         return engineFinishReason;

@@ -425,7 +425,7 @@ final class ElasticCacheSupport {
 
     ChatResponse toChatResponse(GenerationResult result, DecodingOptions options) {
         FinishReason reason = switch (result.finishReason()) {
-            case STOP, STOP_SEQUENCE -> FinishReason.STOP;
+            case STOP, STOP_SEQUENCE, EMPTY -> FinishReason.STOP;
             case LENGTH -> FinishReason.LENGTH;
             case TOOL_CALLS -> FinishReason.TOOL_EXECUTION;
         };

@@ -195,7 +195,7 @@ public final class TrainMain {
                     }
                 }
                 writeTrainingJson(out, config, trainer.options(), args, familyWeights, trainer.step(), lastLoss, ema, tokens,
-                        trainSeconds, finalEvaluation);
+                        trainSeconds, finalEvaluation, evalTasks);
             }
         } finally {
             try (var files = Files.list(tokenizerDir)) {
@@ -205,6 +205,20 @@ public final class TrainMain {
             }
             Files.deleteIfExists(tokenizerDir);
         }
+    }
+
+    /**
+     * One held-out user prompt per plain-text family (what {@code ModelCard} offers users of an empty answer);
+     * structured families need their schema or tools besides the prompt, so they have none.
+     */
+    static JsonObject examples(List<Task> heldOut) {
+        JsonObject examples = new JsonObject();
+        for (Task task : heldOut) {
+            if (!task.structured() && !examples.has(task.family())) {
+                examples.addProperty(task.family(), task.prompt());
+            }
+        }
+        return examples;
     }
 
     /** Parses {@code name=k,name=k}; the empty string means all weights 1. */
@@ -230,7 +244,7 @@ public final class TrainMain {
 
     private static void writeTrainingJson(Path out, LladaConfig config, TrainOptions options, Args args,
             Map<String, Integer> familyWeights, long steps, double lastLoss, double emaLoss, long tokens, double seconds,
-            Evaluation evaluation) throws IOException {
+            Evaluation evaluation, List<Task> heldOut) throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("trainer", "dev.elasticcache.lab.train.TrainMain");
         o.addProperty("objective", "LLaDA SFT: response-only masking with p = (1 - 1e-3) t + 1e-3, t ~ U(0, 1); "
@@ -261,6 +275,7 @@ public final class TrainMain {
         }
         o.add("hyperparameters", hp);
         o.addProperty("tasks", String.join(", ", TaskSuite.named(args.get("suite", "standard")).familyNames()));
+        o.add("examples", examples(heldOut));
         if (!familyWeights.isEmpty()) {
             JsonObject weights = new JsonObject();
             familyWeights.forEach(weights::addProperty);

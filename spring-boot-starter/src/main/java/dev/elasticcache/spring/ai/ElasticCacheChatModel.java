@@ -74,6 +74,8 @@ public final class ElasticCacheChatModel implements ChatModel {
     public static final String METADATA_DECODE_MILLIS = "decode-millis";
     /** The engine's own finish reason ({@code STOP}, {@code LENGTH}, {@code STOP_SEQUENCE}), in generation metadata. */
     public static final String METADATA_ENGINE_FINISH_REASON = "engine-finish-reason";
+    /** Generation metadata key: for an empty answer (engine finish reason {@code EMPTY}), why and what to try. */
+    public static final String METADATA_EMPTY_ANSWER_HINT = "empty-answer-hint";
 
     private static final Logger log = LoggerFactory.getLogger(ElasticCacheChatModel.class);
     private static final ChatModelObservationConvention DEFAULT_CONVENTION = new DefaultChatModelObservationConvention();
@@ -302,10 +304,11 @@ public final class ElasticCacheChatModel implements ChatModel {
             case TOOL_CALLS -> "TOOL_CALLS";
             default -> "STOP";
         };
-        ChatGenerationMetadata generationMetadata = ChatGenerationMetadata.builder()
+        ChatGenerationMetadata.Builder generation = ChatGenerationMetadata.builder()
                 .finishReason(finish)
-                .metadata(METADATA_ENGINE_FINISH_REASON, result.finishReason().name())
-                .build();
+                .metadata(METADATA_ENGINE_FINISH_REASON, result.finishReason().name());
+        result.emptyAnswerHint().ifPresent(hint -> generation.metadata(METADATA_EMPTY_ANSWER_HINT, hint));
+        ChatGenerationMetadata generationMetadata = generation.build();
         ChatResponseMetadata metadata = ChatResponseMetadata.builder()
                 .id(id)
                 .model(engine.modelInfo().name())
