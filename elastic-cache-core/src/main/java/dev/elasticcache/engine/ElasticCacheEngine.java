@@ -229,7 +229,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         FinishReason reason = answer.stopped() ? FinishReason.STOP_SEQUENCE
                 : result.stats().answerTokens() < request.options().genLength() ? FinishReason.STOP : FinishReason.LENGTH;
         int generated = answer.stopped() ? tokenizer.encode(answer.text()).length : result.stats().answerTokens();
-        boolean empty = reason == FinishReason.STOP && answer.text().isBlank();
+        boolean empty = reason == FinishReason.STOP && result.stats().answerTokens() == 0;
         return new GenerationResult(answer.text(), empty ? FinishReason.EMPTY : reason,
                 new Usage(request.promptIds().length, generated), result.stats(), request.promptIds(), result.sequence(),
                 result.trace(), null, List.of(), List.of(), empty ? info.card().emptyAnswerHint() : null);
