@@ -63,8 +63,12 @@ public final class StructuredGeneration {
         return compiler;
     }
 
-    /** What a structured request will decode, validated and sized on the caller's thread. */
-    public record Plan(SchemaNode schema, ToolCallLayout tools, ToolChoice choice) {}
+    /**
+     * What a structured request will decode, validated and sized on the caller's thread.
+     *
+     * @param widestCall canvas length of the longest call among the offered tools (0 without tools)
+     */
+    public record Plan(SchemaNode schema, ToolCallLayout tools, ToolChoice choice, int widestCall) {}
 
     /** Validates the schema and tools and checks that the canvases fit the context after {@code promptLength}. */
     public Plan plan(GenerationRequest request, int promptLength, DecodingOptions options) {
@@ -80,10 +84,11 @@ public final class StructuredGeneration {
         if (schema != null) {
             requireFits(promptLength, builder.width(schema) + trailer.length, max, "the output schema's template");
         }
+        int widestCall = tools == null ? 0 : widestCall(tools);
         if (tools != null) {
-            requireFits(promptLength, widestCall(tools) + trailer.length + PROBE, max, "the tool-call template");
+            requireFits(promptLength, widestCall + trailer.length + PROBE, max, "the tool-call template");
         }
-        return new Plan(schema, tools, request.toolChoice());
+        return new Plan(schema, tools, request.toolChoice(), widestCall);
     }
 
     /** Canvas length of the longest call among the offered tools. */
@@ -139,7 +144,7 @@ public final class StructuredGeneration {
             int[] written = tokenizer.encode(ToolPrompt.callText(name, call.arguments().toString()));
             context = concat(context, written);
             if (calls.size() == MAX_CALLS
-                    || context.length + widestCall(plan.tools()) + trailer.length + PROBE > model.config().maxSequenceLength()) {
+                    || context.length + plan.widestCall() + trailer.length + PROBE > model.config().maxSequenceLength()) {
                 break;   // no room for another call: the answer ends with the calls made
             }
             long start = System.nanoTime();

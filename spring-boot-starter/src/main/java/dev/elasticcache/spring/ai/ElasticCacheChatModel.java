@@ -17,6 +17,7 @@ import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccess
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -211,14 +212,10 @@ public final class ElasticCacheChatModel implements ChatModel {
         String schema = options.getOutputSchema();
         if (schema == null) {
             // entity(..) without native structured output: the schema sits in format instructions in a user turn.
-            for (int i = messages.size() - 1; i >= 0 && schema == null; i--) {
-                ChatMessage m = messages.get(i);
-                var found = m.role() == ChatMessage.Role.USER ? FormatInstructions.find(m.content()) : java.util.Optional.<FormatInstructions.Found>empty();
-                if (found.isPresent()) {
-                    schema = found.get().schema();
-                    messages = new ArrayList<>(messages);
-                    messages.set(i, ChatMessage.user(found.get().text()));
-                }
+            Optional<FormatInstructions.Extracted> extracted = FormatInstructions.extract(messages);
+            if (extracted.isPresent()) {
+                schema = extracted.get().schema();
+                messages = extracted.get().messages();
             }
         }
         return GenerationRequest.builder().messages(messages).options(decoding)

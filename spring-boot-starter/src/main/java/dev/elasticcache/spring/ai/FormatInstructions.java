@@ -1,5 +1,8 @@
 package dev.elasticcache.spring.ai;
 
+import dev.elasticcache.tokenizer.ChatMessage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,6 +20,23 @@ final class FormatInstructions {
 
     /** The text without the instructions and the schema they hold; the text is not changed. */
     record Found(String text, String schema) {}
+
+    /** The conversation with the instructions taken out of its last user turn that holds some, and their schema. */
+    record Extracted(List<ChatMessage> messages, String schema) {}
+
+    /** Finds the format instructions in the latest user turn that holds them; empty when none does. */
+    static Optional<Extracted> extract(List<ChatMessage> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            ChatMessage m = messages.get(i);
+            Optional<Found> found = m.role() == ChatMessage.Role.USER ? find(m.content()) : Optional.empty();
+            if (found.isPresent()) {
+                List<ChatMessage> out = new ArrayList<>(messages);
+                out.set(i, ChatMessage.user(found.get().text()));
+                return Optional.of(new Extracted(out, found.get().schema()));
+            }
+        }
+        return Optional.empty();
+    }
 
     static Optional<Found> find(String text) {
         int start = text.indexOf(START);
