@@ -76,6 +76,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
         require(device != null && Set.of("cpu", "gpu", "auto").contains(device), PREFIX + ".device must be one of cpu, gpu, auto, got " + device);
         require(queueCapacity >= 0, PREFIX + ".queue-capacity must be >= 0, got " + queueCapacity);
         require(requestTimeout != null && requestTimeout.toMillis() > 0, PREFIX + ".request-timeout must be > 0, got " + requestTimeout);
+        require(chat.maxToolRounds >= 1, PREFIX + ".chat.max-tool-rounds must be >= 1, got " + chat.maxToolRounds);
         Options o = chat.options;
         require(o.strategy != null, opt + "strategy must be one of " + List.of(Strategy.values()));
         require(o.maxTokens >= 1, opt + "max-tokens must be >= 1, got " + o.maxTokens);
@@ -107,7 +108,15 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public static class Chat {
         private final Options options = new Options();
 
+        /**
+         * Tool rounds in a row (calls answered by tool results since the last user message) after which the model
+         * is asked for a text answer, so a tool-calling loop always ends.
+         */
+        private int maxToolRounds = dev.elasticcache.spring.ai.ElasticCacheChatModel.DEFAULT_MAX_TOOL_ROUNDS;
+
         public Options getOptions() { return options; }
+        public int getMaxToolRounds() { return maxToolRounds; }
+        public void setMaxToolRounds(int maxToolRounds) { this.maxToolRounds = maxToolRounds; }
     }
 
     /** Default chat options; a request's own options override them. */

@@ -48,6 +48,17 @@ class ElasticCacheToolsAndStructuredOutputTests {
         }
     }
 
+    /** A tool that always fails, as a flaky remote service would. */
+    static final class Broken {
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Tool(description = "Current weather of a city")
+        String get_weather(@ToolParam(description = "City name") String city) {
+            calls.incrementAndGet();
+            throw new IllegalStateException("weather service unavailable");
+        }
+    }
+
     @BeforeAll
     static void load() {
         engine = ElasticCacheEngine.load(EngineConfig.builder()
@@ -111,6 +122,40 @@ class ElasticCacheToolsAndStructuredOutputTests {
         assertThat(rendered).contains("<tool_call>{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Oslo\"}}</tool_call>")
                 .contains("<|start_header_id|>tool<|end_header_id|>\n\n12C and rainy<|eot_id|>")
                 .contains("get_weather(city: string) - Current weather of a city city: City name");
+    }
+
+    @Test
+    void aForcedToolLoopEndsInTextAfterMaxToolRoundsAndAThrowingToolsErrorIsItsResult() {
+        // Tool choice 'required' on every round would loop for ever; the model answers in text after the limit.
+        Broken broken = new Broken();
+        ElasticCacheChatModel limited = ElasticCacheChatModel.builder().engine(engine).statsListeners(List.of(seen::add))
+                .defaultOptions(ElasticCacheChatOptions.builder().maxTokens(32).build()).maxToolRounds(2).build();
+        ChatResponse response = ChatClient.create(limited).prompt().user("What is the weather in Oslo?")
+                .options(ElasticCacheChatOptions.builder().toolChoice("required"))
+                .tools(broken).call().chatResponse();
+        assertThat(broken.calls.get()).isEqualTo(2);
+        assertThat(seen).hasSize(3);
+        assertThat(seen.get(0).hasToolCalls()).isTrue();
+        assertThat(seen.get(1).hasToolCalls()).isTrue();
+        assertThat(seen.get(2).hasToolCalls()).isFalse();
+        assertThat(response.hasToolCalls()).isFalse();
+        // Spring AI's default exception processor turns the exception into the tool result; the prompt shows it.
+        assertThat(engine.tokenizer().decode(seen.get(2).promptIds(), false)).contains("weather service unavailable");
+        assertThatThrownBy(() -> ElasticCacheChatModel.builder().engine(engine).maxToolRounds(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxToolRounds must be >= 1");
+    }
+
+    @Test
+    void aMalformedToolResultIsPassedOnAsTextAndTheModelKeepsServing() {
+        var options = ElasticCacheChatOptions.builder().toolCallbacks(ToolCallbacks.from(new Weather())).toolChoice("auto").build();
+        AssistantMessage called = AssistantMessage.builder().content("")
+                .toolCalls(List.of(new AssistantMessage.ToolCall("call_1", "function", "get_weather", "{\"city\":\"Oslo\"}"))).build();
+        ToolResponseMessage result = ToolResponseMessage.builder()
+                .responses(List.of(new ToolResponseMessage.ToolResponse("call_1", "get_weather", "{\"temp\": 12, \"sky"))).build();
+        ChatResponse response = model.call(new Prompt(List.of(new UserMessage("What is the weather in Oslo?"), called, result), options));
+        assertThat(response.getResult()).isNotNull();
+        assertThat(engine.tokenizer().decode(seen.get(0).promptIds(), false)).contains("{\"temp\": 12, \"sky<|eot_id|>");
+        assertThat(model.call(new Prompt("Uppercase these words: robot flame")).getResult()).isNotNull();
     }
 
     @Test
