@@ -56,7 +56,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.config = config;
         this.info = info;
-        this.structured = new StructuredGeneration(model, tokenizer, infill.format(tokenizer), config.infillLimits());
+        this.structured = new StructuredGeneration(model, tokenizer, infill.format(tokenizer), config.infillLimits(),
+                config.maxToolRounds());
         // Admission is decided by the permits (one decoding + queueCapacity waiting), released before a
         // request's future completes, so a caller that saw its answer can submit again at once.
         this.admission = new Semaphore(config.queueCapacity() + 1);

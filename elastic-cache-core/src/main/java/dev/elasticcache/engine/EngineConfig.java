@@ -14,17 +14,25 @@ import java.time.Duration;
  *     {@link EngineOverloadedException}
  * @param requestTimeout default per-request timeout
  * @param defaultOptions decoding options used when a request brings none
+ * @param infillLimits slot widths where an output or tool schema sets no bound
+ * @param maxToolRounds tool rounds in a row (assistant turns of calls since the last user turn) after which a
+ *     request with tools is answered in text (tool choice {@code none}), so a tool-calling loop always ends
  */
 public record EngineConfig(
         Path modelDir, String device, int queueCapacity, Duration requestTimeout, DecodingOptions defaultOptions,
-        InfillLimits infillLimits) {
+        InfillLimits infillLimits, int maxToolRounds) {
+    /** Default of {@link #maxToolRounds}. */
+    public static final int DEFAULT_MAX_TOOL_ROUNDS = 5;
 
     public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
             DecodingOptions defaultOptions) {
-        this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, InfillLimits.DEFAULTS);
+        this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, InfillLimits.DEFAULTS, DEFAULT_MAX_TOOL_ROUNDS);
     }
 
     public EngineConfig {
+        if (maxToolRounds < 1) {
+            throw new IllegalArgumentException("maxToolRounds must be >= 1, got " + maxToolRounds);
+        }
         infillLimits = infillLimits == null ? InfillLimits.DEFAULTS : infillLimits;
         device = device == null ? "cpu" : device;
         requestTimeout = requestTimeout == null ? Duration.ofMinutes(5) : requestTimeout;
@@ -58,6 +66,7 @@ public record EngineConfig(
         private Duration requestTimeout = Duration.ofMinutes(5);
         private DecodingOptions defaultOptions = DecodingOptions.defaults();
         private InfillLimits infillLimits = InfillLimits.DEFAULTS;
+        private int maxToolRounds = DEFAULT_MAX_TOOL_ROUNDS;
 
         public Builder modelDir(Path v) { modelDir = v; return this; }
         public Builder device(String v) { device = v; return this; }
@@ -66,9 +75,11 @@ public record EngineConfig(
         public Builder defaultOptions(DecodingOptions v) { defaultOptions = v; return this; }
         /** Slot widths where an output or tool schema sets no bound. */
         public Builder infillLimits(InfillLimits v) { infillLimits = v; return this; }
+        /** Tool rounds in a row after which the answer is text, so a tool loop ends (default 5). */
+        public Builder maxToolRounds(int v) { maxToolRounds = v; return this; }
 
         public EngineConfig build() {
-            return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits);
+            return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds);
         }
     }
 }

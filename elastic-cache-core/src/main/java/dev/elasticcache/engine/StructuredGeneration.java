@@ -15,6 +15,7 @@ import dev.elasticcache.structured.ToolCall;
 import dev.elasticcache.structured.ToolCallLayout;
 import dev.elasticcache.structured.ToolChoice;
 import dev.elasticcache.structured.ToolPrompt;
+import dev.elasticcache.tokenizer.ChatMessage;
 import dev.elasticcache.tokenizer.LladaTokenizer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -46,8 +47,11 @@ public final class StructuredGeneration {
     private final JsonSchemaCompiler compiler;
     private final int[] trailer;
     private final int marker;
+    private final int maxToolRounds;
 
-    public StructuredGeneration(LladaModel model, LladaTokenizer tokenizer, InfillFormat format, InfillLimits limits) {
+    public StructuredGeneration(LladaModel model, LladaTokenizer tokenizer, InfillFormat format, InfillLimits limits,
+            int maxToolRounds) {
+        this.maxToolRounds = maxToolRounds;
         this.model = model;
         this.tokenizer = tokenizer;
         this.builder = new CanvasBuilder(format);
@@ -77,7 +81,8 @@ public final class StructuredGeneration {
         if (request.toolChoice() == ToolChoice.REQUIRED && request.tools().isEmpty()) {
             throw new IllegalArgumentException("tool choice 'required' needs at least one tool; add tools or use 'auto'");
         }
-        if (!request.tools().isEmpty() && request.toolChoice() != ToolChoice.NONE) {
+        ToolChoice choice = toolRounds(request.messages()) >= maxToolRounds ? ToolChoice.NONE : request.toolChoice();
+        if (!request.tools().isEmpty() && choice != ToolChoice.NONE) {
             tools = new ToolCallLayout(builder, request.tools(), compiler, limits);
         }
         int max = model.config().maxSequenceLength();
@@ -88,7 +93,21 @@ public final class StructuredGeneration {
         if (tools != null) {
             requireFits(promptLength, widestCall + trailer.length + PROBE, max, "the tool-call template");
         }
-        return new Plan(schema, tools, request.toolChoice(), widestCall);
+        return new Plan(schema, tools, choice, widestCall);
+    }
+
+    /** Assistant turns of tool calls since the last user turn: the rounds of the tool loop so far. */
+    static int toolRounds(List<ChatMessage> messages) {
+        int rounds = 0;
+        if (messages == null) {
+            return 0;
+        }
+        for (int i = messages.size() - 1; i >= 0 && messages.get(i).role() != ChatMessage.Role.USER; i--) {
+            if (messages.get(i).role() == ChatMessage.Role.ASSISTANT && !messages.get(i).toolCalls().isEmpty()) {
+                rounds++;
+            }
+        }
+        return rounds;
     }
 
     /** Canvas length of the longest call among the offered tools. */

@@ -107,6 +107,29 @@ class StructuredGenerationTest {
     }
 
     @Test
+    void afterMaxToolRoundsInARowEvenRequiredAnswersTextAndANewUserTurnStartsAfresh() {
+        ToolCall call = new ToolCall("call_1", "get_weather", "{\"city\": \"Oslo\"}");
+        List<ChatMessage> round = List.of(ChatMessage.assistantToolCalls(List.of(call)),
+                ChatMessage.toolResult("call_1", "get_weather", "12C and rainy"));
+        List<ChatMessage> history = new java.util.ArrayList<>(List.of(ChatMessage.user("Weather in Oslo?")));
+        for (int rounds = 0; rounds < EngineConfig.DEFAULT_MAX_TOOL_ROUNDS; rounds++) {
+            GenerationResult r = engine.generate(GenerationRequest.builder().messages(history).tools(TOOLS)
+                    .toolChoice(ToolChoice.REQUIRED).build());
+            assertThat(r.finishReason()).as("round %d", rounds).isEqualTo(FinishReason.TOOL_CALLS);
+            history.addAll(round);
+        }
+        GenerationResult limited = engine.generate(GenerationRequest.builder().messages(history).tools(TOOLS)
+                .toolChoice(ToolChoice.REQUIRED).build());
+        assertThat(limited.toolCalls()).isEmpty();
+        assertThat(limited.finishReason()).isNotEqualTo(FinishReason.TOOL_CALLS);
+        history.add(ChatMessage.user("And in Bergen?"));
+        assertThat(engine.generate(GenerationRequest.builder().messages(history).tools(TOOLS)
+                .toolChoice(ToolChoice.REQUIRED).build()).finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+        assertThatThrownBy(() -> EngineConfig.builder().maxToolRounds(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxToolRounds must be >= 1");
+    }
+
+    @Test
     void earlierCallsAndToolResultsAreConversationTurns() {
         ToolCall call = new ToolCall("call_1", "get_weather", "{\"city\": \"Oslo\"}");
         List<ChatMessage> history = List.of(ChatMessage.user("Weather in Oslo?"), ChatMessage.assistantToolCalls(List.of(call)),

@@ -84,7 +84,8 @@ public final class StructuredBenchmarkMain {
         long start = System.nanoTime();
         try (LladaModel model = LladaModel.load(folder); LladaTokenizer tokenizer = LladaTokenizer.open(folder)) {
             TaskEncoding encoding = new TaskEncoding(tokenizer, InfillSettings.read(folder));
-            StructuredGeneration structured = new StructuredGeneration(model, tokenizer, encoding.format(), InfillLimits.DEFAULTS);
+            StructuredGeneration structured = new StructuredGeneration(model, tokenizer, encoding.format(), InfillLimits.DEFAULTS,
+                    dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_TOOL_ROUNDS);
             for (Task task : tasks) {
                 for (String v : variants) {
                     DecodingOptions o = DecodingOptions.builder().strategy(v).genLength(genLength).blockLength(32)

@@ -47,7 +47,7 @@ public final class Evaluator {
     public Evaluation evaluate(LladaModel model, List<Task> tasks, Consumer<Evaluation.Outcome> progress) {
         long start = System.nanoTime();
         StructuredGeneration structured = new StructuredGeneration(model, encoding.tokenizer(), encoding.format(),
-                InfillLimits.DEFAULTS);
+                InfillLimits.DEFAULTS, dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_TOOL_ROUNDS);
         List<Evaluation.Outcome> outcomes = new ArrayList<>(tasks.size());
         for (Task task : tasks) {
             String decoded = task.structured() || !task.tools().isEmpty() ? structured(structured, model, task) : text(model, task);

@@ -9,7 +9,6 @@ import dev.elasticcache.engine.GenerationListener;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
 import dev.elasticcache.structured.ToolCall;
-import dev.elasticcache.structured.ToolChoice;
 import dev.elasticcache.structured.ToolDefinition;
 import dev.elasticcache.tokenizer.ChatMessage;
 import io.micrometer.observation.Observation;
@@ -25,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
-import org.springframework.ai.chat.messages.MessageType;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
@@ -77,15 +75,12 @@ public final class ElasticCacheChatModel implements ChatModel {
     public static final String METADATA_DECODE_MILLIS = "decode-millis";
     /** The engine's own finish reason ({@code STOP}, {@code LENGTH}, {@code STOP_SEQUENCE}), in generation metadata. */
     public static final String METADATA_ENGINE_FINISH_REASON = "engine-finish-reason";
-    /** Tool rounds in a row after which a text answer is asked for (see {@link Builder#maxToolRounds}). */
-    public static final int DEFAULT_MAX_TOOL_ROUNDS = 5;
     /** Generation metadata key: for an empty answer (engine finish reason {@code EMPTY}), why and what to try. */
     public static final String METADATA_EMPTY_ANSWER_HINT = "empty-answer-hint";
 
     private static final Logger log = LoggerFactory.getLogger(ElasticCacheChatModel.class);
     private static final ChatModelObservationConvention DEFAULT_CONVENTION = new DefaultChatModelObservationConvention();
 
-    private final int maxToolRounds;
     private final ElasticCacheEngine engine;
     private final ElasticCacheChatOptions defaultOptions;
     private final ObservationRegistry observationRegistry;
@@ -101,7 +96,6 @@ public final class ElasticCacheChatModel implements ChatModel {
         this.observationRegistry = b.observationRegistry;
         this.statsListeners = List.copyOf(b.statsListeners);
         this.observationConvention = b.observationConvention;
-        this.maxToolRounds = b.maxToolRounds;
         checkModel(defaultOptions);
         defaultOptions.applyTo(engine.defaultOptions()).validate();
     }
@@ -225,23 +219,8 @@ public final class ElasticCacheChatModel implements ChatModel {
             }
         }
         return GenerationRequest.builder().messages(messages).options(decoding)
-                .stopSequences(stops).tools(tools).toolChoice(toolChoice(options.getToolChoice(), prompt.getInstructions()))
+                .stopSequences(stops).tools(tools).toolChoice(options.getToolChoice())
                 .outputSchema(schema).build();
-    }
-
-    /**
-     * The request's tool choice, or {@code NONE} once the conversation ends with {@code maxToolRounds} tool rounds
-     * in a row (an assistant turn of calls answered by tool results, since the last user turn): a tool loop then
-     * gets a text answer and ends, whatever the model or a forced {@code required} would do next.
-     */
-    private ToolChoice toolChoice(ToolChoice requested, List<Message> messages) {
-        int rounds = 0;
-        for (int i = messages.size() - 1; i >= 0 && messages.get(i).getMessageType() != MessageType.USER; i--) {
-            if (messages.get(i).getMessageType() == MessageType.TOOL) {
-                rounds++;
-            }
-        }
-        return rounds >= maxToolRounds ? ToolChoice.NONE : requested;
     }
 
     private static List<ChatMessage> toChatMessages(List<Message> messages) {
@@ -361,21 +340,9 @@ public final class ElasticCacheChatModel implements ChatModel {
         private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
         private List<GenerationStatsListener> statsListeners = List.of();
         private @Nullable ChatModelObservationConvention observationConvention;
-        private int maxToolRounds = DEFAULT_MAX_TOOL_ROUNDS;
 
         private Builder() {}
 
-        /**
-         * Tool rounds in a row after which the model must answer in text (tool choice {@code none}), so that a
-         * tool-calling loop always ends; default {@value ElasticCacheChatModel#DEFAULT_MAX_TOOL_ROUNDS}.
-         */
-        public Builder maxToolRounds(int rounds) {
-            if (rounds < 1) {
-                throw new IllegalArgumentException("maxToolRounds must be >= 1, got " + rounds);
-            }
-            this.maxToolRounds = rounds;
-            return this;
-        }
 
         public Builder engine(ElasticCacheEngine engine) { this.engine = engine; return this; }
 

@@ -40,7 +40,6 @@ public class ElasticCacheChatAutoConfiguration {
             ObjectProvider<ChatModelObservationConvention> observationConvention,
             ObjectProvider<GenerationStatsListener> statsListeners) {
         return ElasticCacheChatModel.builder().engine(engine).defaultOptions(properties.toOptions())
-                .maxToolRounds(properties.getChat().getMaxToolRounds())
                 .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
                 .observationConvention(observationConvention.getIfUnique())
                 .statsListeners(statsListeners.orderedStream().toList())

@@ -37,6 +37,12 @@ public class ElasticCacheChatProperties implements InitializingBean {
     /** Default per-request timeout, queueing included. */
     private Duration requestTimeout = Duration.ofMinutes(5);
 
+    /**
+     * Tool rounds in a row (assistant turns of calls since the last user message) after which a request with tools
+     * is answered in text, so a tool-calling loop always ends.
+     */
+    private int maxToolRounds = EngineConfig.DEFAULT_MAX_TOOL_ROUNDS;
+
     private final Chat chat = new Chat();
 
     public Path getModelDir() { return modelDir; }
@@ -47,12 +53,14 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public void setQueueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; }
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+    public int getMaxToolRounds() { return maxToolRounds; }
+    public void setMaxToolRounds(int maxToolRounds) { this.maxToolRounds = maxToolRounds; }
     public Chat getChat() { return chat; }
 
     /** The engine configuration these properties describe. */
     public EngineConfig toEngineConfig() {
         return EngineConfig.builder().modelDir(modelDir).device(device).queueCapacity(queueCapacity)
-                .requestTimeout(requestTimeout).defaultOptions(toDecodingOptions()).build();
+                .requestTimeout(requestTimeout).maxToolRounds(maxToolRounds).defaultOptions(toDecodingOptions()).build();
     }
 
     /** The default chat options (every knob set). */
@@ -76,7 +84,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
         require(device != null && Set.of("cpu", "gpu", "auto").contains(device), PREFIX + ".device must be one of cpu, gpu, auto, got " + device);
         require(queueCapacity >= 0, PREFIX + ".queue-capacity must be >= 0, got " + queueCapacity);
         require(requestTimeout != null && requestTimeout.toMillis() > 0, PREFIX + ".request-timeout must be > 0, got " + requestTimeout);
-        require(chat.maxToolRounds >= 1, PREFIX + ".chat.max-tool-rounds must be >= 1, got " + chat.maxToolRounds);
+        require(maxToolRounds >= 1, PREFIX + ".max-tool-rounds must be >= 1, got " + maxToolRounds);
         Options o = chat.options;
         require(o.strategy != null, opt + "strategy must be one of " + List.of(Strategy.values()));
         require(o.maxTokens >= 1, opt + "max-tokens must be >= 1, got " + o.maxTokens);
@@ -108,15 +116,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public static class Chat {
         private final Options options = new Options();
 
-        /**
-         * Tool rounds in a row (calls answered by tool results since the last user message) after which the model
-         * is asked for a text answer, so a tool-calling loop always ends.
-         */
-        private int maxToolRounds = dev.elasticcache.spring.ai.ElasticCacheChatModel.DEFAULT_MAX_TOOL_ROUNDS;
-
         public Options getOptions() { return options; }
-        public int getMaxToolRounds() { return maxToolRounds; }
-        public void setMaxToolRounds(int maxToolRounds) { this.maxToolRounds = maxToolRounds; }
     }
 
     /** Default chat options; a request's own options override them. */

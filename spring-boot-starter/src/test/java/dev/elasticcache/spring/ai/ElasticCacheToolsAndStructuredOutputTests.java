@@ -128,21 +128,22 @@ class ElasticCacheToolsAndStructuredOutputTests {
     void aForcedToolLoopEndsInTextAfterMaxToolRoundsAndAThrowingToolsErrorIsItsResult() {
         // Tool choice 'required' on every round would loop for ever; the model answers in text after the limit.
         Broken broken = new Broken();
-        ElasticCacheChatModel limited = ElasticCacheChatModel.builder().engine(engine).statsListeners(List.of(seen::add))
-                .defaultOptions(ElasticCacheChatOptions.builder().maxTokens(32).build()).maxToolRounds(2).build();
-        ChatResponse response = ChatClient.create(limited).prompt().user("What is the weather in Oslo?")
-                .options(ElasticCacheChatOptions.builder().toolChoice("required"))
-                .tools(broken).call().chatResponse();
-        assertThat(broken.calls.get()).isEqualTo(2);
-        assertThat(seen).hasSize(3);
-        assertThat(seen.get(0).hasToolCalls()).isTrue();
-        assertThat(seen.get(1).hasToolCalls()).isTrue();
-        assertThat(seen.get(2).hasToolCalls()).isFalse();
-        assertThat(response.hasToolCalls()).isFalse();
-        // Spring AI's default exception processor turns the exception into the tool result; the prompt shows it.
-        assertThat(engine.tokenizer().decode(seen.get(2).promptIds(), false)).contains("weather service unavailable");
-        assertThatThrownBy(() -> ElasticCacheChatModel.builder().engine(engine).maxToolRounds(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxToolRounds must be >= 1");
+        try (ElasticCacheEngine twoRounds = ElasticCacheEngine.load(EngineConfig.builder().maxToolRounds(2)
+                .modelDir(TestModels.embeddedModelPresent() ? null : TestModels.randomModel()).build())) {
+            ElasticCacheChatModel limited = ElasticCacheChatModel.builder().engine(twoRounds).statsListeners(List.of(seen::add))
+                    .defaultOptions(ElasticCacheChatOptions.builder().maxTokens(32).build()).build();
+            ChatResponse response = ChatClient.create(limited).prompt().user("What is the weather in Oslo?")
+                    .options(ElasticCacheChatOptions.builder().toolChoice("required"))
+                    .tools(broken).call().chatResponse();
+            assertThat(broken.calls.get()).isEqualTo(2);
+            assertThat(seen).hasSize(3);
+            assertThat(seen.get(0).hasToolCalls()).isTrue();
+            assertThat(seen.get(1).hasToolCalls()).isTrue();
+            assertThat(seen.get(2).hasToolCalls()).isFalse();
+            assertThat(response.hasToolCalls()).isFalse();
+            // Spring AI's default exception processor turns the exception into the tool result; the prompt shows it.
+            assertThat(twoRounds.tokenizer().decode(seen.get(2).promptIds(), false)).contains("weather service unavailable");
+        }
     }
 
     @Test

@@ -157,6 +157,8 @@ class ElasticCacheChatAutoConfigurationTests {
                 "spring.ai.elastic-cache.queue-capacity must be >= 0, got -1");
         assertStartupFailure("spring.ai.elastic-cache.request-timeout=0s",
                 "spring.ai.elastic-cache.request-timeout must be > 0, got PT0S");
+        assertStartupFailure("spring.ai.elastic-cache.max-tool-rounds=0",
+                "spring.ai.elastic-cache.max-tool-rounds must be >= 1, got 0");
         // consistent one by one, inconsistent together: 3 steps cannot be spread over 4 blocks
         withModel.withPropertyValues("spring.ai.elastic-cache.chat.options.strategy=llada",
                 "spring.ai.elastic-cache.chat.options.steps=3").run(context -> assertThat(context).getFailure()
