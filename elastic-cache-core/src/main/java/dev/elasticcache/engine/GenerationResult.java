@@ -3,7 +3,7 @@ package dev.elasticcache.engine;
 import dev.elasticcache.decode.DecodingStats;
 import dev.elasticcache.decode.StepRecord;
 import dev.elasticcache.structured.Slot;
-import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ToolCall;
 import java.util.List;
 import java.util.Optional;
 

@@ -11,7 +11,7 @@ import dev.elasticcache.structured.InfillFormat;
 import dev.elasticcache.structured.InfillLimits;
 import dev.elasticcache.structured.JsonSchemaCompiler;
 import dev.elasticcache.structured.SchemaNode;
-import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ToolCall;
 import dev.elasticcache.structured.ToolCallLayout;
 import dev.elasticcache.structured.ToolChoice;
 import dev.elasticcache.structured.ToolPrompt;

@@ -1,5 +1,6 @@
 package dev.elasticcache.structured;
 
+import dev.elasticcache.tokenizer.TokenText;
 import java.util.Arrays;
 
 /**

@@ -13,6 +13,7 @@ import dev.elasticcache.structured.SchemaNode.NumberNode;
 import dev.elasticcache.structured.SchemaNode.ObjectNode;
 import dev.elasticcache.structured.SchemaNode.StringNode;
 import dev.elasticcache.tokenizer.ChatMessage;
+import dev.elasticcache.tokenizer.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -34,8 +35,8 @@ import java.util.stream.Collectors;
  * {@code tool} turn holding the result text.
  */
 public final class ToolPrompt {
-    public static final String CALL_OPEN = "<tool_call>";
-    public static final String CALL_CLOSE = "</tool_call>";
+    public static final String CALL_OPEN = ToolCall.OPEN;
+    public static final String CALL_CLOSE = ToolCall.CLOSE;
     static final String HEADER = "Tools:";
     static final String FOOTER = "Call one as " + CALL_OPEN + "{\"name\":NAME,\"arguments\":{...}}" + CALL_CLOSE;
 
@@ -128,20 +129,8 @@ public final class ToolPrompt {
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 
-    /** An assistant turn's calls as the prompt writes them. */
-    public static String calls(List<ToolCall> calls) {
-        StringBuilder sb = new StringBuilder();
-        for (ToolCall call : calls) {
-            sb.append(callText(call.name(), call.arguments()));
-        }
-        return sb.toString();
-    }
-
-    /** {@code <tool_call>{"name":"get_weather","arguments":{"city":"Oslo"}}</tool_call>} (arguments compacted). */
+    /** {@code <tool_call>{"name":"get_weather","arguments":{"city":"Oslo"}}</tool_call>}: {@link ToolCall#text(String, String)}. */
     public static String callText(String name, String argumentsJson) {
-        JsonObject call = new JsonObject();
-        call.addProperty("name", name);
-        call.add("arguments", JsonParser.parseString(argumentsJson));
-        return CALL_OPEN + call + CALL_CLOSE;
+        return ToolCall.text(name, argumentsJson);
     }
 }

@@ -1,6 +1,5 @@
 package dev.elasticcache.tokenizer;
 
-import dev.elasticcache.structured.ToolCall;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;

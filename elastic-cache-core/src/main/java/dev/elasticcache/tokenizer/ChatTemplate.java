@@ -1,6 +1,5 @@
 package dev.elasticcache.tokenizer;
 
-import dev.elasticcache.structured.ToolPrompt;
 import java.util.List;
 import java.util.Objects;
 
@@ -78,7 +77,7 @@ public final class ChatTemplate {
             header(sb, m.role().templateName());
             sb.append(strip(m.content()));
             if (m.hasToolCalls()) {
-                sb.append(ToolPrompt.calls(m.toolCalls()));
+                m.toolCalls().forEach(call -> sb.append(call.text()));
             }
             sb.append(eot);
         }

@@ -29,7 +29,7 @@ import java.util.OptionalInt;
  * BOS itself) and a very large max length, plus the special token ids and the chat template from
  * {@code tokenizer_config.json}.
  */
-public final class LladaTokenizer implements AutoCloseable, dev.elasticcache.structured.TokenText {
+public final class LladaTokenizer implements AutoCloseable, TokenText {
 
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";

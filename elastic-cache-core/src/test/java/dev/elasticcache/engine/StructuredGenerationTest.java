@@ -10,7 +10,7 @@ import dev.elasticcache.checkpoint.DType;
 import dev.elasticcache.checkpoint.RandomCheckpoint;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Strategy;
-import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ToolCall;
 import dev.elasticcache.structured.ToolChoice;
 import dev.elasticcache.structured.ToolDefinition;
 import dev.elasticcache.tokenizer.ChatMessage;

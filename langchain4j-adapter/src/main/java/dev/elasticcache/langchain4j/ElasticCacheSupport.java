@@ -11,7 +11,7 @@ import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
 import dev.elasticcache.engine.GenerationTimeoutException;
-import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ToolCall;
 import dev.elasticcache.structured.ToolDefinition;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;

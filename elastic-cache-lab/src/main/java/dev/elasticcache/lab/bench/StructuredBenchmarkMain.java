@@ -25,7 +25,7 @@ import dev.elasticcache.lab.tasks.ToolCalling;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.structured.InfillLimits;
 import dev.elasticcache.structured.InfillSettings;
-import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ToolCall;
 import dev.elasticcache.structured.ToolDefinition;
 import dev.elasticcache.structured.ToolPrompt;
 import dev.elasticcache.tokenizer.LladaTokenizer;

@@ -11,7 +11,7 @@ import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.StructuredGeneration;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.structured.InfillLimits;
-import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,6 +1,6 @@
 package dev.elasticcache.lab.tasks;
 
-import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ToolCall;
 import dev.elasticcache.tokenizer.ChatMessage;
 import java.util.List;
 import java.util.Random;

@@ -8,7 +8,7 @@ import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationListener;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
-import dev.elasticcache.structured.ToolCall;
+import dev.elasticcache.tokenizer.ToolCall;
 import dev.elasticcache.structured.ToolDefinition;
 import dev.elasticcache.tokenizer.ChatMessage;
 import io.micrometer.observation.Observation;

@@ -1,4 +1,4 @@
-package dev.elasticcache.structured;
+package dev.elasticcache.tokenizer;
 
 /** The tokenizer as infilling sees it: fixed text to ids, ids to text, and which ids are special. */
 public interface TokenText {
