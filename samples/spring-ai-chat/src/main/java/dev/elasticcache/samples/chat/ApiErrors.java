@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Maps engine errors of the {@code /api} endpoints to RFC 9457 problem details: invalid input 400 (the message
  * names the fix), a full queue 429 with {@code Retry-After}, a generation timeout or a closed engine 503.
  */
-@RestControllerAdvice(assignableTypes = ChatController.class)
+@RestControllerAdvice(assignableTypes = {ChatController.class, DecodeController.class})
 public class ApiErrors {
 
     @ExceptionHandler(EngineOverloadedException.class)

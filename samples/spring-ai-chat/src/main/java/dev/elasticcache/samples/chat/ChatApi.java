@@ -1,10 +1,12 @@
 package dev.elasticcache.samples.chat;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.elasticcache.spring.ai.ElasticCacheChatModel;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.model.ChatResponse;
 
@@ -103,11 +105,21 @@ public final class ChatApi {
     }
 
     /**
-     * A complete answer: text, why it ended ({@code STOP}, {@code LENGTH}; {@code TOOL_CALLS} only from the
-     * OpenAI endpoint, which leaves the calls to its client), usage, statistics and the tools that ran on the way.
-     * With tools, usage is summed over the model rounds of the tool loop and the statistics are the last round's.
+     * A complete answer: text, why it ended ({@code STOP}, {@code LENGTH}, {@code EMPTY}; {@code TOOL_CALLS} only
+     * from the OpenAI endpoint, which leaves the calls to its client), usage, statistics and the tools that ran on
+     * the way. With tools, usage is summed over the model rounds of the tool loop and the statistics are the last
+     * round's.
+     *
+     * @param finishReason {@code EMPTY} when the model ended its answer at once (no text): {@code hint} then says
+     *     why and what the model knows
+     * @param hint for an empty answer, why it is empty and what to try (the model's task families and example
+     *     prompts); null otherwise
      */
-    public record ChatReply(String answer, String finishReason, Usage usage, Stats stats, List<ToolRun> toolCalls) {
+    public record ChatReply(String answer, String finishReason, Usage usage, Stats stats, List<ToolRun> toolCalls,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String hint) {
+
+        /** The reason the engine reports for an answer that ended at once. */
+        public static final String EMPTY = "EMPTY";
 
         static ChatReply from(ChatResponse response, String answer) {
             return from(response, answer, List.of());
@@ -116,10 +128,22 @@ public final class ChatApi {
         static ChatReply from(ChatResponse response, @Nullable String answer, List<ToolRun> toolCalls) {
             ChatResponseMetadata metadata = response.getMetadata();
             org.springframework.ai.chat.metadata.Usage usage = metadata.getUsage();
-            String finish = response.getResult() == null ? null : response.getResult().getMetadata().getFinishReason();
+            ChatGenerationMetadata generation = response.getResult() == null ? null : response.getResult().getMetadata();
+            String finish = generation == null ? null : generation.getFinishReason();
+            String hint = null;
+            if (generation != null && EMPTY.equals(generation.<Object>get(ElasticCacheChatModel.METADATA_ENGINE_FINISH_REASON))) {
+                finish = EMPTY;
+                Object h = generation.get(ElasticCacheChatModel.METADATA_EMPTY_ANSWER_HINT);
+                hint = h == null ? null : h.toString();
+            }
             return new ChatReply(answer == null ? "" : answer, finish == null || finish.isEmpty() ? "STOP" : finish,
                     new Usage(intOf(usage.getPromptTokens()), intOf(usage.getCompletionTokens())), Stats.from(metadata),
-                    List.copyOf(toolCalls));
+                    List.copyOf(toolCalls), hint);
+        }
+
+        /** Whether the model ended its answer at once. */
+        public boolean empty() {
+            return EMPTY.equals(finishReason);
         }
 
         private static int intOf(@Nullable Integer value) {
@@ -128,7 +152,13 @@ public final class ChatApi {
     }
 
     /** The final event of a stream: everything of a {@link ChatReply} but the text already streamed. */
-    public record StreamDone(String finishReason, Usage usage, Stats stats, List<ToolRun> toolCalls) {}
+    public record StreamDone(String finishReason, Usage usage, Stats stats, List<ToolRun> toolCalls,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String hint) {
+
+        static StreamDone of(ChatReply reply) {
+            return new StreamDone(reply.finishReason(), reply.usage(), reply.stats(), reply.toolCalls(), reply.hint());
+        }
+    }
 
     /** A text delta of a stream. */
     public record StreamDelta(String text) {}
@@ -163,7 +193,89 @@ public final class ChatApi {
     /** A tool the chat can offer: its name, description and JSON Schema of its arguments. */
     public record ToolInfo(String name, String description, String inputSchema) {}
 
-    /** What the page needs to build its form: the model, the strategies, the defaults and the tools. */
+    /**
+     * A prompt the page offers as a one-click example.
+     *
+     * @param id a stable id (the page's element id)
+     * @param label the button's text
+     * @param family the model's task family this prompt is an example of (from its card), or null for the app's
+     *     own examples (tools, the booking record)
+     * @param prompt the message
+     * @param mode {@code chat} ({@code /api/chat}) or {@code booking} ({@code /api/booking})
+     * @param tools whether the example offers the app's tools
+     */
+    public record Example(String id, String label, @Nullable String family, String prompt, String mode,
+            boolean tools) {}
+
+    /**
+     * What the page needs to build its form: the model, the strategies, the defaults, the tools and what the model
+     * knows.
+     *
+     * @param layers the model's transformer layers (the columns of the decoding view's heat map)
+     * @param families the task families of the model's card (empty for a general model)
+     * @param taskModel whether the model knows only those families (not open chat)
+     * @param examples one-click prompts: one per family with an example in the card, then the app's tool and
+     *     booking examples
+     */
     public record Info(String model, long parameters, String device, List<String> strategies,
-            Map<String, Object> defaults, List<ToolInfo> tools) {}
+            Map<String, Object> defaults, List<ToolInfo> tools, int layers, List<String> families, boolean taskModel,
+            List<Example> examples) {}
+
+    /**
+     * The first event of {@code POST /api/decode/stream}: what is about to be decoded.
+     *
+     * @param strategy the strategy that runs
+     * @param genLength answer positions (cells of the canvas), all masked at first
+     * @param layers transformer layers (columns of the heat map)
+     * @param promptTokens prompt length; positions in step events are answer-relative (0 = first answer position)
+     * @param maxSteps an upper bound of the steps (the exact count for {@code llada}: its schedule)
+     * @param windowLength Elastic-Cache sliding window
+     * @param blockLength block size of llada and fast-dllm*
+     * @param gamma Elastic-Cache drift threshold
+     * @param threshold parallel unmasking confidence threshold; null = top-k
+     */
+    public record DecodeStart(String strategy, int genLength, int layers, int promptTokens, int maxSteps,
+            int windowLength, int blockLength, double gamma, @Nullable Double threshold) {}
+
+    /**
+     * One denoising step (one forward pass) of {@code POST /api/decode/stream}.
+     *
+     * @param step 0-based step index
+     * @param positions answer-relative positions decoded in this step, ascending
+     * @param tokens the text of each decoded token; special tokens as a mark ({@code EOS}, {@code EOT}, ...)
+     * @param ids the token ids
+     * @param special whether each token is a special token (end of sequence, end of turn, ...)
+     * @param startReset the first layer recomputed for every row; {@code layers} when no layer was (the layers
+     *     below it computed only the queried rows on top of cached keys and values). Strategies without a cache
+     *     ({@code llada}, {@code fast-dllm}) report 0 every step; {@code fast-dllm-prefix} and {@code -dual} 0 at
+     *     the first step of a block and {@code layers} at the others; the first Elastic-Cache step is 0
+     * @param recomputedLayers {@code layers - startReset}
+     * @param window positions eligible for unmasking in this step
+     * @param queryRows rows computed in the layers below {@code startReset} (every row of the sequence when there
+     *     is no cache)
+     * @param elapsedMillis time since the request was submitted
+     */
+    public record DecodeStep(int step, int[] positions, List<String> tokens, int[] ids, boolean[] special,
+            int startReset, int recomputedLayers, int window, int queryRows, double elapsedMillis) {}
+
+    /**
+     * The last event of {@code POST /api/decode/stream}: the answer and its cost.
+     *
+     * @param text the answer text
+     * @param finishReason the engine's: {@code STOP}, {@code EMPTY} (ended at once; see {@code hint}),
+     *     {@code LENGTH} or {@code STOP_SEQUENCE}
+     * @param hint for an empty answer, why and what to try; else null
+     * @param nfe forward passes, equal to the number of step events
+     * @param decodeMillis wall time of the decoding loop
+     * @param tokensPerSecond answer tokens per second of decoding
+     * @param tokensPerStep positions decoded per forward pass
+     * @param recomputeFraction fraction of layers recomputed for every row over all steps
+     * @param answerTokens answer tokens before the first end token
+     * @param decodedPositions positions decoded over all steps (Elastic-Cache leaves positions after the first
+     *     end token masked: they are never needed)
+     * @param answerEnd answer-relative position of the first end token (EOS or end of turn), null when none
+     */
+    public record DecodeDone(String text, String finishReason, @Nullable String hint, int nfe, double decodeMillis,
+            double tokensPerSecond, double tokensPerStep, double recomputeFraction, int answerTokens,
+            int decodedPositions, @Nullable Integer answerEnd) {}
 }

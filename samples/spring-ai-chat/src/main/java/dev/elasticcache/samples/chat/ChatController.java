@@ -1,11 +1,13 @@
 package dev.elasticcache.samples.chat;
 
 import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.engine.ModelCard;
 import dev.elasticcache.engine.ModelInfo;
 import dev.elasticcache.samples.chat.ChatApi.BookingReply;
 import dev.elasticcache.samples.chat.ChatApi.ChatReply;
 import dev.elasticcache.samples.chat.ChatApi.ChatRequest;
 import dev.elasticcache.samples.chat.ChatApi.CompareReply;
+import dev.elasticcache.samples.chat.ChatApi.Example;
 import dev.elasticcache.samples.chat.ChatApi.Info;
 import dev.elasticcache.samples.chat.ChatApi.StreamDelta;
 import dev.elasticcache.samples.chat.ChatApi.StreamDone;
@@ -14,6 +16,7 @@ import dev.elasticcache.samples.chat.ChatApi.ToolInfo;
 import dev.elasticcache.samples.chat.ChatApi.ToolRun;
 import dev.elasticcache.spring.ai.ElasticCacheChatModel;
 import dev.elasticcache.spring.ai.ElasticCacheChatOptions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,11 +42,15 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEvent
  * <li>{@code POST /api/chat/stream}: server-sent events, {@code data:{"text":"..."}} per text delta,
  * {@code event:tool} with a {@link ToolRun} whenever a tool has run, then one {@code event:done} with
  * {@link StreamDone} (or {@code event:error} with {@link StreamError}).</li>
+ * <li>An answer the model ended at once has {@code finishReason: "EMPTY"} and a {@code hint} (in the reply of
+ * {@code /api/chat} and the {@code done} event of the stream): why, with the model's task families and example
+ * prompts.</li>
  * <li>{@code POST /api/compare}: {@link CompareReply}, the chosen strategy against the {@code llada} baseline.</li>
  * <li>{@code POST /api/booking}: the booking record of the message ({@code id:... bag:7}, with or without the
  * {@code Record to JSON: } instruction) as a parsed {@link Booking} ({@link BookingReply}), by native structured
  * output: the model infills the record's JSON Schema.</li>
- * <li>{@code GET /api/info}: the model, the strategies, the default knobs and the tools.</li>
+ * <li>{@code GET /api/info}: the model, the strategies, the default knobs, the tools, the model's layer count,
+ * its task families and the page's example prompts.</li>
  * </ul>
  */
 @RestController
@@ -83,8 +90,7 @@ public class ChatController {
                     : List.of(SseEmitter.event().data(new StreamDelta(text), MediaType.APPLICATION_JSON));
         }, () -> {
             ChatReply reply = ChatReply.from(last.get(), "", runs);
-            return List.<SseEventBuilder>of(SseEmitter.event().name("done").data(
-                    new StreamDone(reply.finishReason(), reply.usage(), reply.stats(), reply.toolCalls()),
+            return List.<SseEventBuilder>of(SseEmitter.event().name("done").data(StreamDone.of(reply),
                     MediaType.APPLICATION_JSON));
         }, error -> SseEmitter.event().name("error").data(
                 new StreamError(ApiErrors.statusOf(error).value(), ApiErrors.messageOf(error)), MediaType.APPLICATION_JSON));
@@ -114,7 +120,35 @@ public class ChatController {
         defaults.put("temperature", o.getTemperature());
         List<ToolInfo> tools = chat.tools().callbacks().stream().map(c -> new ToolInfo(c.getToolDefinition().name(),
                 c.getToolDefinition().description(), c.getToolDefinition().inputSchema())).toList();
+        ModelCard card = model.card();
         return new Info(model.name(), model.parameters(), model.device(),
-                Arrays.stream(Strategy.values()).map(Strategy::id).toList(), defaults, tools);
+                Arrays.stream(Strategy.values()).map(Strategy::id).toList(), defaults, tools, model.config().nLayers(),
+                card.families(), card.isTaskModel(), examples(card));
+    }
+
+    /**
+     * The page's examples: the card's prompt of every family that has one (structured families without a prompt
+     * are skipped), a general question for a model without a card, then the app's tool and booking examples.
+     */
+    static List<Example> examples(ModelCard card) {
+        List<Example> out = new ArrayList<>();
+        for (String family : card.families()) {
+            String prompt = card.examples().get(family);
+            if (prompt != null && !prompt.isBlank()) {
+                out.add(new Example("example-" + family.replaceAll("[^A-Za-z0-9_-]", "-"), family, family, prompt,
+                        "chat", false));
+            }
+        }
+        if (!card.isTaskModel()) {
+            out.add(new Example("example-general", "general question", null, "What is the capital of France?", "chat",
+                    false));
+        }
+        out.add(new Example("example-json", "record to JSON", null, ChatService.BOOKING_INSTRUCTION
+                + "id:36291742 from:PSK to:UJX seat:70V gate:V71 class:W bag:7", "booking", false));
+        out.add(new Example("example-weather", "weather (tool)", null, "What is the weather in Oslo?", "chat", true));
+        out.add(new Example("example-flight", "flight (tool)", null, "Book a flight from PSK to UJX, seat 70V.", "chat",
+                true));
+        out.add(new Example("example-currency", "currency (tool)", null, "Convert 120 USD to EUR.", "chat", true));
+        return List.copyOf(out);
     }
 }

@@ -82,10 +82,15 @@ public final class OpenAiApi {
     public record JsonSchema(@Nullable String name, @Nullable String description,
             @Nullable Map<String, Object> schema, @Nullable Boolean strict) {}
 
-    /** A complete answer ({@code object: chat.completion}); {@code elastic_cache} carries the decoding statistics. */
+    /**
+     * A complete answer ({@code object: chat.completion}); {@code elastic_cache} carries the decoding statistics.
+     * When the model ended its answer at once (empty content, {@code finish_reason: "stop"}, as OpenAI clients
+     * expect), the non-standard {@code elastic_cache_hint} says why and what the model knows; absent otherwise.
+     */
     public record Completion(String id, String object, long created, String model, List<Choice> choices, Usage usage,
             @JsonProperty("system_fingerprint") @Nullable String systemFingerprint,
-            @JsonProperty("elastic_cache") ChatApi.Stats elasticCache) {}
+            @JsonProperty("elastic_cache") ChatApi.Stats elasticCache,
+            @JsonProperty("elastic_cache_hint") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String elasticCacheHint) {}
 
     public record Choice(int index, AssistantMessage message, @Nullable Object logprobs,
             @JsonProperty("finish_reason") String finishReason) {}
@@ -94,10 +99,20 @@ public final class OpenAiApi {
     public record AssistantMessage(String role, @Nullable String content, @Nullable String refusal,
             @JsonProperty("tool_calls") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls) {}
 
-    /** One event of a stream ({@code object: chat.completion.chunk}). */
+    /**
+     * One event of a stream ({@code object: chat.completion.chunk}); the finish chunk of an empty answer carries the
+     * non-standard {@code elastic_cache_hint} (see {@link Completion}).
+     */
     public record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices,
             @Nullable Usage usage,
-            @JsonProperty("elastic_cache") @JsonInclude(JsonInclude.Include.NON_NULL) ChatApi.@Nullable Stats elasticCache) {}
+            @JsonProperty("elastic_cache") @JsonInclude(JsonInclude.Include.NON_NULL) ChatApi.@Nullable Stats elasticCache,
+            @JsonProperty("elastic_cache_hint") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String elasticCacheHint) {
+
+        Chunk(String id, String object, long created, String model, List<ChunkChoice> choices, @Nullable Usage usage,
+                ChatApi.@Nullable Stats elasticCache) {
+            this(id, object, created, model, choices, usage, elasticCache, null);
+        }
+    }
 
     public record ChunkChoice(int index, Delta delta, @Nullable Object logprobs,
             @JsonProperty("finish_reason") @Nullable String finishReason) {}

@@ -64,7 +64,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code tool_choice} {@code auto}, {@code required}, {@code none}, or a named function (required, and only that
  * tool is offered). {@code response_format} {@code json_schema} makes the answer a document of that schema,
  * decoded by infilling (valid by construction); {@code json_object} is refused with 400, since infilling needs
- * the document's schema. Unsupported schema keywords (in a tool's parameters too) are a 400 naming them.
+ * the document's schema. Unsupported schema keywords (in a tool's parameters too) are a 400 naming them. An
+ * answer the model ended at once keeps OpenAI's {@code finish_reason: "stop"} (clients validate it) and adds the
+ * non-standard {@code elastic_cache_hint} (why, and what the model knows).
  */
 @RestController
 @RequestMapping("/v1")
@@ -117,7 +119,7 @@ public class OpenAiController {
                 : new AssistantMessage("assistant", null, null, calls);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(new Completion(id, "chat.completion",
                 created, modelName(), List.of(new Choice(0, message, null, finishReason(reply.finishReason(), calls))),
-                usage(reply), null, reply.stats()));
+                usage(reply), null, reply.stats(), reply.hint()));
     }
 
     private SseEmitter stream(Prompt prompt, String id, long created, boolean includeUsage, boolean parallel) {
@@ -144,7 +146,7 @@ public class OpenAiController {
                 ChatApi.ChatReply reply = ChatApi.ChatReply.from(response, "");
                 events.add(json(new Chunk(id, "chat.completion.chunk", created, model,
                         List.of(new ChunkChoice(0, new Delta(null, null), null, finishReason(reply.finishReason(), calls))),
-                        null, reply.stats())));
+                        null, reply.stats(), reply.hint())));
                 if (includeUsage) {
                     events.add(json(new Chunk(id, "chat.completion.chunk", created, model, List.of(), usage(reply), null)));
                 }
@@ -415,6 +417,7 @@ public class OpenAiController {
         throw new IllegalArgumentException("'stop' must be a string or an array of strings");
     }
 
+    /** OpenAI's finish reason: an empty answer ({@code EMPTY}) is a {@code stop} (its hint travels separately). */
     private static String finishReason(String springAiReason, List<ToolCall> calls) {
         if (!calls.isEmpty()) {
             return "tool_calls";

@@ -24,7 +24,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.ai.tools.limits.max-total-tool-calls=1"})
 abstract class AppTest {
 
-    /** A prompt the embedded model was trained on (the random model just produces some text for it). */
+    /**
+     * A short prompt outside the embedded model's task families: it answers at once with EOS (finish reason EMPTY,
+     * with a hint); the random model just produces some text for it. Tests of the mechanism, not of answers.
+     */
     static final String PROMPT = "Sort: 5 3 9";
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

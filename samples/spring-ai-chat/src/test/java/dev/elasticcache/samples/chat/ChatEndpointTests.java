@@ -19,7 +19,9 @@ class ChatEndpointTests extends AppTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("answer").isString()).isTrue();
-        assertThat(body.get("finishReason").asString()).isIn("STOP", "LENGTH");
+        assertThat(body.get("finishReason").asString()).isIn("STOP", "LENGTH", "EMPTY");
+        // An empty answer says why; others carry no hint.
+        assertThat(body.has("hint")).isEqualTo(body.get("finishReason").asString().equals("EMPTY"));
         assertThat(body.at("/usage/promptTokens").asInt()).isPositive();
         assertThat(body.at("/usage/generationTokens").asInt()).isBetween(0, 32);
         assertThat(body.at("/stats/strategy").asString()).isEqualTo("elastic");
@@ -70,7 +72,8 @@ class ChatEndpointTests extends AppTest {
         // Greedy decoding is deterministic: the deltas add up to the blocking call's answer.
         assertThat(streamed.toString()).isEqualTo(expected);
         JsonNode done = JSON.readTree(last.data());
-        assertThat(done.get("finishReason").asString()).isIn("STOP", "LENGTH");
+        assertThat(done.get("finishReason").asString()).isIn("STOP", "LENGTH", "EMPTY");
+        assertThat(done.has("hint")).isEqualTo(done.get("finishReason").asString().equals("EMPTY"));
         assertThat(done.at("/usage/promptTokens").asInt()).isPositive();
         assertThat(done.at("/stats/strategy").asString()).isEqualTo("elastic");
         assertThat(done.at("/stats/nfe").asInt()).isPositive();
