@@ -3,10 +3,8 @@ package dev.elasticcache.cli;
 import com.google.gson.GsonBuilder;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.DecodingStats;
-import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.TraceJson;
 import dev.elasticcache.engine.ElasticCacheEngine;
-import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
 import dev.elasticcache.tokenizer.ChatMessage;
@@ -24,16 +22,15 @@ import java.util.Locale;
  * {@code --trace FILE} it also writes the per-step trace as JSON.
  */
 public final class GenerateCommand {
-    static final String USAGE = """
-            usage: generate [--model DIR] (--prompt TEXT [--chat] | --prompt-ids 1,2,3)
-                            [--strategy llada|fast-dllm|fast-dllm-prefix|fast-dllm-dual|elastic]
-                            [--gen-length N] [--block-length N] [--steps N] [--window N] [--threshold X|none]
-                            [--tokens-per-iter N] [--gamma X] [--track-num N] [--block-caching true|false]
-                            [--temperature X] [--remasking low-confidence|random] [--seed N] [--device cpu|gpu|auto]
-                            [--trace FILE] [--schema FILE|JSON]
-              --model DIR   LLaDA checkpoint folder (config.json, safetensors, tokenizer.json); default: the embedded model
-              --chat        wrap the prompt in the model's chat template as a user message
-            """;
+    static final String SYNOPSIS = "generate [--model DIR] (--prompt TEXT [--chat] | --prompt-ids 1,2,3) [KNOBS]"
+            + " [--trace FILE] [--schema FILE|JSON]";
+    static final String USAGE = "usage: elastic-cache " + SYNOPSIS + "\n"
+            + "  Decodes one prompt and prints the answer and its statistics.\n"
+            + "  --prompt TEXT         the prompt; --chat wraps it in the model's chat template as a user message\n"
+            + "  --prompt-ids 1,2,3    the prompt as token ids\n"
+            + "  --trace FILE          write the per-step trace as JSON\n"
+            + "  --schema FILE|JSON    answer a JSON document of this schema, decoded by infilling\n"
+            + EngineArgs.USAGE;
 
     private GenerateCommand() {}
 
@@ -51,9 +48,7 @@ public final class GenerateCommand {
             out.print(USAGE);
             return 0;
         }
-        EngineConfig config = EngineConfig.builder().modelDir(o.model).device(o.device).queueCapacity(1)
-                .defaultOptions(o.decoding).build();
-        try (ElasticCacheEngine engine = ElasticCacheEngine.load(config)) {
+        try (ElasticCacheEngine engine = ElasticCacheEngine.load(o.engine.engineConfig())) {
             GenerationRequest.Builder request = GenerationRequest.builder().options(o.decoding).trace(o.trace != null);
             if (o.promptIds != null) {
                 request.promptIds(o.promptIds);
@@ -67,6 +62,7 @@ public final class GenerateCommand {
             }
             GenerationResult result = engine.generate(request.build());
             out.println(result.text());
+            result.emptyAnswerHint().ifPresent(hint -> out.println("hint: " + hint));
             out.println();
             printStats(out, result);
             if (o.trace != null) {
@@ -101,61 +97,50 @@ public final class GenerateCommand {
 
     /** Parsed command line. */
     static final class Options {
-        Path model;
+        private static final List<String> OWN_FLAGS = List.of("--prompt", "--prompt-ids", "--trace", "--schema");
+        EngineArgs engine;
         String prompt;
         int[] promptIds;
         boolean chat;
         boolean help;
-        String device = "cpu";
         Path trace;
         String schema;
         DecodingOptions decoding;
 
         static Options parse(String[] args) {
             Options o = new Options();
-            DecodingOptions.Builder d = DecodingOptions.builder();
+            EngineArgs shared = new EngineArgs();
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 switch (flag) {
-                    case "--help", "-h" -> o.help = true;
+                    case "--help", "-h" -> {
+                        o.help = true;
+                        return o;
+                    }
                     case "--chat" -> o.chat = true;
                     default -> {
-                        if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException(flag.startsWith("--") ? flag + " needs a value" : "unexpected argument '" + flag + "'");
-                        }
-                        String v = args[++i];
-                        switch (flag) {
-                            case "--model" -> o.model = Path.of(v);
-                            case "--prompt" -> o.prompt = v;
-                            case "--prompt-ids" -> o.promptIds = parseIds(v);
-                            case "--strategy" -> d.strategy(v);
-                            case "--gen-length" -> d.genLength(integer(flag, v));
-                            case "--block-length" -> d.blockLength(integer(flag, v));
-                            case "--steps" -> d.steps(integer(flag, v));
-                            case "--window" -> d.windowLength(integer(flag, v));
-                            case "--threshold" -> d.threshold(v.equalsIgnoreCase("none") ? null : number(flag, v));
-                            case "--tokens-per-iter" -> d.tokensPerIter(integer(flag, v));
-                            case "--gamma" -> d.gamma(number(flag, v));
-                            case "--track-num" -> d.trackNum(integer(flag, v));
-                            case "--block-caching" -> d.blockCaching(bool(flag, v));
-                            case "--temperature" -> d.temperature(number(flag, v));
-                            case "--remasking" -> d.remasking(Remasking.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_')));
-                            case "--seed" -> d.seed(Long.parseLong(v));
-                            case "--device" -> o.device = v;
-                            case "--trace" -> o.trace = Path.of(v);
-                            case "--schema" -> o.schema = v;
-                            default -> throw new IllegalArgumentException("unknown option " + flag);
+                        EngineArgs.requireKnown(flag, OWN_FLAGS, "generate");
+                        String v = EngineArgs.valueAfter(args, i++);
+                        if (!shared.accept(flag, v)) {
+                            switch (flag) {
+                                case "--prompt" -> o.prompt = v;
+                                case "--prompt-ids" -> o.promptIds = parseIds(v);
+                                case "--trace" -> o.trace = Path.of(v);
+                                case "--schema" -> o.schema = v;
+                                default -> throw new IllegalArgumentException("unknown option " + flag);
+                            }
                         }
                     }
                 }
             }
-            if (!o.help && (o.prompt == null) == (o.promptIds == null)) {
+            if ((o.prompt == null) == (o.promptIds == null)) {
                 throw new IllegalArgumentException("give exactly one of --prompt or --prompt-ids");
             }
             if (o.chat && o.promptIds != null) {
                 throw new IllegalArgumentException("--chat applies to --prompt only");
             }
-            o.decoding = d.build().validate();
+            o.engine = shared;
+            o.decoding = shared.options();
             return o;
         }
 
@@ -165,29 +150,6 @@ public final class GenerateCommand {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--prompt-ids must be comma-separated integers, got '" + v + "'");
             }
-        }
-
-        private static int integer(String flag, String v) {
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + " must be an integer, got '" + v + "'");
-            }
-        }
-
-        private static double number(String flag, String v) {
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + " must be a number, got '" + v + "'");
-            }
-        }
-
-        private static boolean bool(String flag, String v) {
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new IllegalArgumentException(flag + " must be true or false, got '" + v + "'");
-            }
-            return Boolean.parseBoolean(v);
         }
     }
 }

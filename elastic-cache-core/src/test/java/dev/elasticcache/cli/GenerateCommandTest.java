@@ -79,6 +79,17 @@ class GenerateCommandTest {
     }
 
     @Test
+    void anEmptyAnswerSaysWhyWithTheCardsHint() {
+        CliIo r = CliIo.run("generate", "--prompt", "What is the capital of France?", "--chat", "--gen-length", "32");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("\nhint: " + dev.elasticcache.engine.EmbeddedModel.card().emptyAnswerHint() + "\n")
+                .contains("finish reason       EMPTY");
+        CliIo answered = CliIo.run("generate", "--prompt", dev.elasticcache.engine.EmbeddedModel.card().examples().get("query"),
+                "--chat");
+        assertThat(answered.out()).contains("finish reason       STOP").doesNotContain("hint:");
+    }
+
+    @Test
     void badArgumentsExplainTheFix() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = GenerateCommand.run(new String[] {"--prompt", "hi", "--gamma", "2"}, System.out,

@@ -1,0 +1,191 @@
+package dev.elasticcache.cli;
+
+import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.decode.Remasking;
+import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.engine.EngineConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The options every command shares: the model ({@code --model --device}) and the decoding knobs
+ * ({@code --strategy --gen-length ... --seed}). Commands hand each flag and its value to {@link #accept}; chat's
+ * {@code /set KNOB VALUE} goes through {@link #setKnob} with the same names and messages.
+ */
+final class EngineArgs {
+    /** The decoding knobs, as written after {@code --} on the command line and after {@code /set} in chat. */
+    static final List<String> KNOBS = List.of("strategy", "gen-length", "block-length", "steps", "window", "threshold",
+            "tokens-per-iter", "gamma", "track-num", "block-caching", "temperature", "remasking", "seed");
+
+    /** Usage lines of the shared options, indented to follow a command's synopsis. */
+    static final String USAGE = """
+              --model DIR           LLaDA checkpoint folder (config.json, safetensors, tokenizer.json);
+                                    default: the embedded tiny-llada model
+              --device cpu|gpu|auto where the weights live (default cpu)
+              --strategy S          llada|fast-dllm|fast-dllm-prefix|fast-dllm-dual|elastic (default elastic)
+              --gen-length N        answer positions (default 128)      --block-length N  block size (default 32)
+              --steps N             llada steps, 0 = one token per step --window N        elastic window (default 16)
+              --threshold X|none    parallel-unmasking confidence (0.9) --tokens-per-iter N  top-k tokens per step
+              --gamma X             elastic drift threshold (0.9)       --track-num N     tracked tokens per layer
+              --block-caching B     true|false (default true)           --temperature X   llada sampling (0 = greedy)
+              --remasking R         low-confidence|random               --seed N          sampling seed
+            """;
+
+    Path model;
+    String device = "cpu";
+    DecodingOptions.Builder decoding = DecodingOptions.builder();
+
+    /**
+     * Takes one shared flag and its value.
+     *
+     * @return false when {@code flag} is not a shared option (the command's own or unknown)
+     * @throws IllegalArgumentException when the value is malformed (the message names the flag and the fix)
+     */
+    boolean accept(String flag, String value) {
+        if (acceptModel(flag, value)) {
+            return true;
+        }
+        if (!flag.startsWith("--") || !KNOBS.contains(flag.substring(2))) {
+            return false;
+        }
+        setKnob(decoding, flag, flag.substring(2), value);
+        return true;
+    }
+
+    /** Takes {@code --model} or {@code --device} only (for commands that do not decode). */
+    boolean acceptModel(String flag, String value) {
+        switch (flag) {
+            case "--model" -> model = Path.of(value);
+            case "--device" -> {
+                if (!List.of("cpu", "gpu", "auto").contains(value)) {
+                    throw new IllegalArgumentException("--device must be cpu, gpu or auto, got '" + value + "'");
+                }
+                device = value;
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The decoding options given so far, checked. */
+    DecodingOptions options() {
+        return decoding.build().validate();
+    }
+
+    /** An engine configuration for these options (one request at a time: a command line needs no queue). */
+    EngineConfig engineConfig() {
+        return EngineConfig.builder().modelDir(model).device(device).queueCapacity(1).defaultOptions(options()).build();
+    }
+
+    /**
+     * Sets knob {@code knob} (one of {@link #KNOBS}) on {@code d}; {@code label} names it in messages
+     * ({@code --gamma} on the command line, {@code gamma} in chat).
+     */
+    static void setKnob(DecodingOptions.Builder d, String label, String knob, String v) {
+        switch (knob) {
+            case "strategy" -> d.strategy(Strategy.parse(v));
+            case "gen-length" -> d.genLength(integer(label, v));
+            case "block-length" -> d.blockLength(integer(label, v));
+            case "steps" -> d.steps(integer(label, v));
+            case "window" -> d.windowLength(integer(label, v));
+            case "threshold" -> d.threshold(v.equalsIgnoreCase("none") ? null : number(label, v));
+            case "tokens-per-iter" -> d.tokensPerIter(integer(label, v));
+            case "gamma" -> d.gamma(number(label, v));
+            case "track-num" -> d.trackNum(integer(label, v));
+            case "block-caching" -> d.blockCaching(bool(label, v));
+            case "temperature" -> d.temperature(number(label, v));
+            case "remasking" -> d.remasking(remasking(label, v));
+            case "seed" -> d.seed(longInteger(label, v));
+            default -> throw new IllegalArgumentException("unknown knob '" + knob + "'; knobs: " + String.join(", ", KNOBS));
+        }
+    }
+
+    /** The current value of knob {@code knob} in {@code o}, as it would be written on the command line. */
+    static String knobValue(DecodingOptions o, String knob) {
+        return switch (knob) {
+            case "strategy" -> o.strategy().id();
+            case "gen-length" -> String.valueOf(o.genLength());
+            case "block-length" -> String.valueOf(o.blockLength());
+            case "steps" -> String.valueOf(o.steps());
+            case "window" -> String.valueOf(o.windowLength());
+            case "threshold" -> o.threshold() == null ? "none" : String.valueOf(o.threshold());
+            case "tokens-per-iter" -> String.valueOf(o.tokensPerIter());
+            case "gamma" -> String.valueOf(o.gamma());
+            case "track-num" -> String.valueOf(o.trackNum());
+            case "block-caching" -> String.valueOf(o.blockCaching());
+            case "temperature" -> String.valueOf(o.temperature());
+            case "remasking" -> o.remasking().name().toLowerCase(Locale.ROOT).replace('_', '-');
+            case "seed" -> String.valueOf(o.seed());
+            default -> throw new IllegalArgumentException("unknown knob '" + knob + "'; knobs: " + String.join(", ", KNOBS));
+        };
+    }
+
+    /** Whether {@code flag} is a shared option (it takes a value). */
+    static boolean isShared(String flag) {
+        return flag.equals("--model") || flag.equals("--device") || flag.startsWith("--") && KNOBS.contains(flag.substring(2));
+    }
+
+    /** Throws naming the fix unless {@code flag} is shared or one of the command's {@code own} flags. */
+    static void requireKnown(String flag, List<String> own, String command) {
+        if (!isShared(flag) && !own.contains(flag)) {
+            throw new IllegalArgumentException((flag.startsWith("-") ? "unknown option " + flag : "unexpected argument '" + flag + "'")
+                    + "; elastic-cache " + command + " --help lists the options");
+        }
+    }
+
+    /** The value after the flag at {@code args[i]}. */
+    static String valueAfter(String[] args, int i) {
+        String flag = args[i];
+        if (i + 1 >= args.length) {
+            throw new IllegalArgumentException(flag.startsWith("-") ? flag + " needs a value" : "unexpected argument '" + flag + "'");
+        }
+        return args[i + 1];
+    }
+
+    static int integer(String label, String v) {
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(label + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    static long longInteger(String label, String v) {
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(label + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    static double number(String label, String v) {
+        try {
+            double x = Double.parseDouble(v.strip());
+            if (!Double.isFinite(x)) {
+                throw new NumberFormatException();
+            }
+            return x;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(label + " must be a number, got '" + v + "'");
+        }
+    }
+
+    static boolean bool(String label, String v) {
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(label + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private static Remasking remasking(String label, String v) {
+        for (Remasking r : Remasking.values()) {
+            if (r.name().equalsIgnoreCase(v.strip().replace('-', '_'))) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException(label + " must be low-confidence or random, got '" + v + "'");
+    }
+}
