@@ -41,7 +41,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
      * Tool rounds in a row (assistant turns of calls since the last user message) after which a request with tools
      * is answered in text, so a tool-calling loop always ends.
      */
-    private int maxToolRounds = EngineConfig.DEFAULT_MAX_TOOL_ROUNDS;
+    private int maxToolRounds = 5;
 
     private final Chat chat = new Chat();
 
