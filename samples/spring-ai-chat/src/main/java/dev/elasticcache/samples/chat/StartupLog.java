@@ -31,14 +31,14 @@ public class StartupLog {
         log.info("""
 
                 Elastic-Cache chat is ready: model {} ({} parameters on {}, loaded in {} ms)
-                  Browser: {}/
+                  Browser: {}/  (watch it decode: {}/#decode)
                   curl:    curl -s {}/api/chat -H 'Content-Type: application/json' -d '{"message":"Uppercase these words: robot flame heart queen lemon mango water radio noble house","strategy":"elastic"}'
                   Tools:   curl -s {}/api/chat -H 'Content-Type: application/json' -d '{"message":"What is the weather in Oslo?","tools":true}'
                   JSON:    curl -s {}/api/booking -H 'Content-Type: application/json' -d '{"message":"Record to JSON: id:36291742 from:PSK to:UJX seat:70V gate:V71 class:W bag:7"}'
                   OpenAI:  curl -s {}/v1/chat/completions -H 'Content-Type: application/json' \\
                              -d '{"model":"{}","messages":[{"role":"user","content":"Uppercase these words: robot flame heart queen lemon mango water radio noble house"}]}'
                   Health:  curl -s {}/actuator/health""",
-                model.name(), model.parameters(), model.device(), model.loadTime().toMillis(), base, base, base, base, base,
+                model.name(), model.parameters(), model.device(), model.loadTime().toMillis(), base, base, base, base, base, base,
                 model.name(), base);
     }
 }
