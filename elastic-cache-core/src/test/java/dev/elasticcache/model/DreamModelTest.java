@@ -167,6 +167,24 @@ class DreamModelTest {
         }
     }
 
+    @Test
+    void loadingAndScopedForwardsLeaveOnlyTheModelsArrays() {
+        DreamConfig config = RandomDreamCheckpoint.tinyConfig().build();
+        Path folder = RandomDreamCheckpoint.write(dir.resolve("m"), config, 2, DType.BF16, 2);
+        try (DreamModel model = DreamModel.load(folder)) {
+            int weights = model.manager().getManagedArrays().size();
+            // per layer: 2 norms, fused bias, 4 transposed weights (contiguous copy + its transposed view);
+            // embedding, head (copy + view), final norm, RoPE cos/sin, sqrt(hd). Nothing of the staging is left.
+            assertThat(weights).isEqualTo(config.numHiddenLayers() * (2 + 1 + 4 * 2) + 1 + 2 + 1 + 2 + 1);
+            for (int round = 0; round < 3; round++) {
+                try (NDManager scope = model.manager().newSubManager()) {
+                    model.forwardShifted(TensorOps.indices(scope, randomIds(config, 12, round))).toFloatArray();
+                }
+                assertThat(model.manager().getManagedArrays()).hasSize(weights);
+            }
+        }
+    }
+
     private static int[] allRows(int n) {
         return IntStream.range(0, n).toArray();
     }
