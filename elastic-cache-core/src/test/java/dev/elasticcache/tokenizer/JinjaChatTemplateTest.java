@@ -17,13 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class JinjaChatTemplateTest {
 
     /**
-     * {@code chat_template} of GSAI-ML/LLaDA-8B-Instruct's tokenizer_config.json, character for character (the
-     * early Llama-3 template: BOS on the first turn, content trimmed, the assistant header always appended).
+     * {@code chat_template} of GSAI-ML/LLaDA-8B-Instruct's tokenizer_config.json, character for character as the
+     * JSON string decodes (its {@code \n} escapes are newline characters inside the Jinja string literals): the
+     * early Llama-3 template, BOS on the first turn, content trimmed, the assistant header always appended.
      */
     static final String LLADA_8B_INSTRUCT_TEMPLATE = "{% set loop_messages = messages %}{% for message in loop_messages %}"
-            + "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim"
+            + "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim"
             + " + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}"
-            + "{% endfor %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}";
+            + "{% endfor %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}";
 
     static final List<List<ChatMessage>> CONVERSATIONS = List.of(
             List.of(ChatMessage.user("What is 2+2?")),
@@ -110,6 +111,9 @@ class JinjaChatTemplateTest {
         assertThat(t.render(List.of(ChatMessage.user("a"), ChatMessage.assistant("b"), ChatMessage.user("c")), true))
                 .isEqualTo("[a]\n[c]\n>\n");
         assertThat(new JinjaChatTemplate("x\n\n", Map.of(), dir.resolve("t")).render(List.of(), true)).isEqualTo("x\n");
+        // escapes inside Jinja string literals work too
+        assertThat(new JinjaChatTemplate("{{ 'a\\nb\\t' }}", Map.of(), dir.resolve("t")).render(List.of(), true))
+                .isEqualTo("a\nb\t");
     }
 
     @Test
