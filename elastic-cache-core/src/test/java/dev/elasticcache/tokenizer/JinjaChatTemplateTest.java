@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JinjaChatTemplateTest {
 
     /**
-     * {@code chat_template} of GSAI-ML/LLaDA-8B-Instruct's tokenizer_config.json, character for character as the
-     * JSON string decodes (its {@code \n} escapes are newline characters inside the Jinja string literals): the
+     * {@code chat_template} of GSAI-ML/LLaDA-8B-Instruct's tokenizer_config.json (read from a published copy of that
+     * file, not from the hub itself), character for character as the JSON string decodes (its {@code \n} escapes are newline characters inside the Jinja string literals): the
      * early Llama-3 template, BOS on the first turn, content trimmed, the assistant header always appended.
      */
     static final String LLADA_8B_INSTRUCT_TEMPLATE = "{% set loop_messages = messages %}{% for message in loop_messages %}"
