@@ -2,6 +2,7 @@ package dev.elasticcache.checkpoint;
 
 import dev.elasticcache.model.LladaConfig;
 import dev.elasticcache.model.LladaTensorLayout;
+import dev.elasticcache.model.ModelFamily;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +38,20 @@ public final class LladaCheckpoint implements AutoCloseable {
             throw new CheckpointException(folder + ": model folder has no " + CONFIG_FILE
                     + "; download the config.json that belongs to the checkpoint into this folder");
         }
+        ModelFamily declared;
+        try {
+            declared = ModelFamily.detect(folder);
+        } catch (CheckpointException e) {
+            declared = ModelFamily.LLADA; // unrecognised configs keep LladaConfig's own, more specific messages
+        }
+        if (declared != ModelFamily.LLADA) {
+            throw new CheckpointException(configPath + ": config.json describes a " + declared.displayName()
+                    + " model, not a LLaDA model; load " + declared.displayName() + " folders with their own model class");
+        }
         LladaConfig config = LladaConfig.read(configPath);
         CheckpointReader reader = CheckpointReader.open(folder);
         try {
+            ModelFamily.LLADA.checkTensorNames(reader, configPath);
             check(configPath, config, reader);
         } catch (RuntimeException e) {
             reader.close();

@@ -11,12 +11,17 @@ import dev.elasticcache.checkpoint.CheckpointException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
+
+import static dev.elasticcache.model.ConfigJson.optBool;
+import static dev.elasticcache.model.ConfigJson.optDouble;
+import static dev.elasticcache.model.ConfigJson.optInt;
+import static dev.elasticcache.model.ConfigJson.present;
+import static dev.elasticcache.model.ConfigJson.requiredInt;
 
 /**
  * The LLaDA model hyper-parameters from a Hugging Face {@code config.json} (keys as in LLaDA-8B's config).
@@ -222,58 +227,6 @@ public record LladaConfig(
             throw new IllegalArgumentException("unsupported config: " + key + " = " + !supported + "; only " + supported
                     + " (the LLaDA architecture) is supported");
         }
-    }
-
-    private static boolean present(JsonObject o, String key) {
-        return o.has(key) && !o.get(key).isJsonNull();
-    }
-
-    private static int requiredInt(JsonObject o, String key) {
-        if (!present(o, key)) {
-            throw new IllegalArgumentException("missing required key \"" + key + "\"");
-        }
-        return optInt(o, key, 0);
-    }
-
-    private static int optInt(JsonObject o, String key, int def) {
-        if (!present(o, key)) {
-            return def;
-        }
-        JsonElement e = o.get(key);
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-            BigDecimal v = e.getAsBigDecimal();
-            try {
-                return v.intValueExact();
-            } catch (ArithmeticException ex) {
-                // fall through: decimals like 4096.0 are accepted when integral
-                if (v.stripTrailingZeros().scale() <= 0 && v.abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
-                    return v.intValue();
-                }
-            }
-        }
-        throw new IllegalArgumentException("key \"" + key + "\" must be an integer, got " + e);
-    }
-
-    private static double optDouble(JsonObject o, String key, double def) {
-        if (!present(o, key)) {
-            return def;
-        }
-        JsonElement e = o.get(key);
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-            return e.getAsDouble();
-        }
-        throw new IllegalArgumentException("key \"" + key + "\" must be a number, got " + e);
-    }
-
-    private static boolean optBool(JsonObject o, String key, boolean def) {
-        if (!present(o, key)) {
-            return def;
-        }
-        JsonElement e = o.get(key);
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
-            return e.getAsBoolean();
-        }
-        throw new IllegalArgumentException("key \"" + key + "\" must be true or false, got " + e);
     }
 
     /** The full LLaDA-style config.json object for this config (all keys LLaDA-8B's config.json has). */

@@ -1,0 +1,283 @@
+package dev.elasticcache.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import dev.elasticcache.DjlDefaults;
+import dev.elasticcache.checkpoint.CheckpointReader;
+import dev.elasticcache.checkpoint.DreamCheckpoint;
+import java.nio.file.Path;
+
+/**
+ * The Dream transformer (Qwen2 blocks: GQA with q/k/v biases, split-half RoPE, RMSNorm, SiLU MLP) run
+ * bidirectionally with no mask, on DJL's PyTorch engine (dream.md §1.3).
+ *
+ * <p>As in {@link LladaModel}, the forward is exposed as building blocks ({@link #embed}, {@link #project},
+ * {@link #attend}, {@link #completeBlock}, {@link #logits}) so that a decoder can run any subset of rows at
+ * their absolute positions over cached keys and values; {@link #forward} chains them over a whole sequence
+ * and is the cache-free reference. The differences from LLaDA: q/k/v carry biases, attention scores are
+ * <em>divided</em> by sqrt(head_dim) (the reference code's rounding), and the logits are <em>shifted</em>:
+ * position p is predicted by row p-1 ({@link #shift}, {@link #forwardShifted}).
+ *
+ * <p>Every intermediate result is owned by the manager of the caller's input arrays, so a caller frees a
+ * step's native memory by closing one scope.
+ */
+public final class DreamModel implements AutoCloseable {
+    /** Longest sequence the RoPE tables are built for unless the config allows fewer positions. */
+    public static final int DEFAULT_MAX_CONTEXT = 16384;
+
+    private final DreamConfig config;
+    private final DreamWeights weights;
+    private final RotaryEmbedding rope;
+    private final NDManager manager;
+    private final int maxContext;
+    /** sqrt(hd) as a model-owned tensor: scores are divided by it, as the reference attention does. */
+    private final NDArray sqrtHeadDim;
+
+    /** Wraps weights that already live in {@code manager}; closing the model closes that manager. */
+    public DreamModel(DreamConfig config, DreamWeights weights, NDManager manager) {
+        this(config, weights, manager, DEFAULT_MAX_CONTEXT);
+    }
+
+    /**
+     * Wraps weights that already live in {@code manager}, with RoPE tables for
+     * {@code min(maxContext, max_position_embeddings)} positions.
+     */
+    public DreamModel(DreamConfig config, DreamWeights weights, NDManager manager, int maxContext) {
+        if (maxContext < 1) {
+            throw new IllegalArgumentException("maxContext must be positive, got " + maxContext);
+        }
+        this.config = config;
+        this.weights = weights;
+        this.manager = manager;
+        this.maxContext = Math.min(maxContext, config.maxPositionEmbeddings());
+        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta(), this.maxContext);
+        this.sqrtHeadDim = manager.create((float) Math.sqrt(config.headDim()));
+    }
+
+    /** Loads a Dream checkpoint folder onto the CPU. */
+    public static DreamModel load(Path folder) {
+        return load(folder, Device.cpu());
+    }
+
+    /** Loads a Dream checkpoint folder onto {@code device}; nothing stays allocated if loading fails. */
+    public static DreamModel load(Path folder, Device device) {
+        return load(folder, device, DEFAULT_MAX_CONTEXT);
+    }
+
+    /** Loads a Dream checkpoint folder onto {@code device} with RoPE tables for {@code maxContext} positions. */
+    public static DreamModel load(Path folder, Device device, int maxContext) {
+        DjlDefaults.apply();
+        try (DreamCheckpoint checkpoint = DreamCheckpoint.open(folder)) {
+            NDManager manager = NDManager.newBaseManager(device);
+            try {
+                DreamConfig config = checkpoint.config();
+                DreamWeights weights = loadWeights(checkpoint.reader(), config, manager);
+                return new DreamModel(config, weights, manager, maxContext);
+            } catch (RuntimeException | Error e) {
+                manager.close();
+                throw e;
+            }
+        }
+    }
+
+    private static DreamWeights loadWeights(CheckpointReader reader, DreamConfig config, NDManager manager) {
+        // Staged fp32 blobs (widened in Java) are fused, copied into memory the model owns, then released.
+        try (NDManager staging = manager.newSubManager()) {
+            DreamWeights staged = DreamWeights.assemble(config, name -> WeightStaging.stage(reader, name, staging), staging);
+            DreamLayerWeights[] layers = new DreamLayerWeights[staged.layers().length];
+            for (int i = 0; i < layers.length; i++) {
+                DreamLayerWeights l = staged.layers()[i];
+                layers[i] = new DreamLayerWeights(WeightStaging.own(l.inputNorm(), manager),
+                        WeightStaging.ownT(l.qkvT(), manager), WeightStaging.own(l.qkvBias(), manager),
+                        WeightStaging.ownT(l.oT(), manager), WeightStaging.own(l.postNorm(), manager),
+                        WeightStaging.ownT(l.gateUpT(), manager), WeightStaging.ownT(l.downT(), manager));
+            }
+            NDArray embedding = WeightStaging.own(staged.embedding(), manager);
+            // Tied weights: the head is a transposed view of the embedding, not a second copy.
+            NDArray headT = config.tieWordEmbeddings() ? embedding.transpose() : WeightStaging.ownT(staged.headT(), manager);
+            return new DreamWeights(embedding, layers, WeightStaging.own(staged.finalNorm(), manager), headT);
+        }
+    }
+
+    public DreamConfig config() {
+        return config;
+    }
+
+    public DreamWeights weights() {
+        return weights;
+    }
+
+    /** The family of this model: {@link ModelFamily#DREAM}. */
+    public ModelFamily family() {
+        return ModelFamily.DREAM;
+    }
+
+    /** The manager that owns the weights; callers open their scopes under it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** Number of positions the RoPE tables cover: sequences must be at most this long. */
+    public int maxContext() {
+        return maxContext;
+    }
+
+    /** Token embeddings [T, d] of int64 ids [T] (no scaling); owned by the ids' manager. */
+    public NDArray embed(NDArray ids) {
+        return weights.embedding().get(ids.getManager(), new NDIndex("{}", ids));
+    }
+
+    /** RMSNorm over the last axis in fp32: {@code x / sqrt(mean(x^2) + eps) * w}. */
+    public NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.div(variance.add(config.rmsNormEps()).sqrt()).mul(weight);
+    }
+
+    /** RoPE tables for the given int64 absolute positions [T], each below {@link #maxContext()}. */
+    public NDList ropeTables(NDArray positions) {
+        return rope.tables(positions);
+    }
+
+    /**
+     * Normalises a block of layer inputs and projects them to post-RoPE q, k and v (biases added before RoPE).
+     *
+     * @param layer block index
+     * @param h layer inputs (residual stream) [T, d]
+     * @param ropeTables {@link #ropeTables} of the rows' absolute positions
+     * @return q [H, T, hd], k and v [Hkv, T, hd]
+     */
+    public Qkv project(int layer, NDArray h, NDList ropeTables) {
+        DreamLayerWeights w = weights.layers()[layer];
+        long rows = h.getShape().get(0);
+        int hd = config.headDim();
+        int qWidth = config.numAttentionHeads() * hd;
+        int kvWidth = config.numKeyValueHeads() * hd;
+        NDArray qkv = rmsNorm(h, w.inputNorm()).matMul(w.qkvT());
+        if (w.qkvBias() != null) {
+            qkv = qkv.add(w.qkvBias());
+        }
+        NDList parts = qkv.split(new long[] {qWidth, qWidth + kvWidth}, 1);
+        NDArray q = heads(parts.get(0), rows, config.numAttentionHeads());
+        NDArray k = heads(parts.get(1), rows, config.numKeyValueHeads());
+        NDArray v = heads(parts.get(2), rows, config.numKeyValueHeads());
+        return new Qkv(rope.apply(q, ropeTables), rope.apply(k, ropeTables), v);
+    }
+
+    private NDArray heads(NDArray flat, long rows, int heads) {
+        return flat.reshape(rows, heads, config.headDim()).transpose(1, 0, 2);
+    }
+
+    /**
+     * Bidirectional attention of query heads over a full key/value set, with no mask; query head h reads
+     * key/value head h / (H / Hkv). Results belong to the manager of {@code q}.
+     *
+     * @param q [H, T, hd]
+     * @param keysT keys transposed, [Hkv, hd, N] ({@link LladaModel#keysT} of fresh keys, or a cache in that layout)
+     * @param v [Hkv, N, hd]
+     * @return the context [T, H hd] and the probabilities [H, T, N]
+     */
+    public AttentionOutput attend(NDArray q, NDArray keysT, NDArray v) {
+        NDArray probs = attentionProbs(q, keysT);
+        NDArray context = probs.matMul(expandKv(v, q.getManager()));
+        long rows = q.getShape().get(1);
+        return new AttentionOutput(
+                context.transpose(1, 0, 2).reshape(rows, (long) config.numAttentionHeads() * config.headDim()), probs);
+    }
+
+    /** Attention probabilities [H, T, N]: {@code softmax((q K^T) / sqrt(hd))} in fp32. */
+    public NDArray attentionProbs(NDArray q, NDArray keysT) {
+        return q.matMul(expandKv(keysT, q.getManager())).div(sqrtHeadDim).softmax(-1);
+    }
+
+    /** Repeats each KV head for its group of query heads (GQA); identity when there is one query head per KV head. */
+    private NDArray expandKv(NDArray kv, NDManager scope) {
+        int group = config.kvGroupSize();
+        return group == 1 ? kv : TensorOps.into(scope, kv.repeat(0, group));
+    }
+
+    /**
+     * The rest of a block after attention: residual add of o_proj, then the SiLU MLP with its residual.
+     *
+     * @param layer block index
+     * @param h the block's input rows [T, d]
+     * @param context the attention context of the same rows [T, H hd]
+     * @return the block's output rows [T, d]
+     */
+    public NDArray completeBlock(int layer, NDArray h, NDArray context) {
+        DreamLayerWeights w = weights.layers()[layer];
+        NDArray x = h.add(context.matMul(w.oT()));
+        NDList gateUp = rmsNorm(x, w.postNorm()).matMul(w.gateUpT()).split(2, 1);
+        NDArray gate = gateUp.get(0);
+        NDArray hidden = Activation.sigmoid(gate).mul(gate).mul(gateUp.get(1));
+        return x.add(hidden.matMul(w.downT()));
+    }
+
+    /** Output logits [T, vocab] of final-layer rows [T, d] (not shifted: row t is the head applied at t). */
+    public NDArray logits(NDArray h) {
+        return rmsNorm(h, weights.finalNorm()).matMul(weights.headT());
+    }
+
+    /**
+     * Cache-free reference forward of a whole sequence at positions 0..N-1, unshifted.
+     *
+     * @param ids int64 token ids [N], N at most {@link #maxContext()}
+     * @return logits [N, vocab]: row t is the model's output at t, which predicts position t+1; owned by the
+     *     ids' manager
+     */
+    public NDArray forward(NDArray ids) {
+        NDManager scope = ids.getManager();
+        int n = Math.toIntExact(ids.getShape().get(0));
+        if (n > maxContext) {
+            throw new IllegalArgumentException("sequence of " + n + " tokens is longer than the " + maxContext
+                    + " positions this model was loaded for (max_position_embeddings " + config.maxPositionEmbeddings()
+                    + "); load it with a larger maxContext");
+        }
+        NDList tables = ropeTables(TensorOps.range(scope, n));
+        NDArray h = embed(ids);
+        for (int l = 0; l < config.numHiddenLayers(); l++) {
+            Qkv qkv = project(l, h, tables);
+            h = completeBlock(l, h, attend(qkv.q(), LladaModel.keysT(qkv.k()), qkv.v()).context());
+        }
+        return logits(h);
+    }
+
+    /**
+     * The forward with Dream's logits shift applied: row p holds the logits that predict position p (the
+     * model's output at p-1); row 0 keeps its own output (position 0 is a prompt token and never decoded).
+     *
+     * @param ids int64 token ids [N], N at least 1
+     * @return shifted logits [N, vocab], owned by the ids' manager
+     */
+    public NDArray forwardShifted(NDArray ids) {
+        return shift(forward(ids));
+    }
+
+    /**
+     * Dream's shift of logits rows, {@code cat(logits[:1], logits[:-1])}: row p of the result is row p-1 of
+     * {@code logits}, row 0 stays. Owned by the manager of {@code logits}.
+     *
+     * @param logits [N, vocab]
+     */
+    public static NDArray shift(NDArray logits) {
+        Shape s = logits.getShape();
+        long n = s.get(0);
+        if (n <= 1) {
+            return logits.duplicate();
+        }
+        return logits.get(new NDIndex("0:1")).concat(logits.get(new NDIndex("0:" + (n - 1))), 0);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
