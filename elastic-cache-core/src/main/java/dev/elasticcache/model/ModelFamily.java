@@ -3,15 +3,10 @@ package dev.elasticcache.model;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.elasticcache.checkpoint.CheckpointException;
 import dev.elasticcache.checkpoint.CheckpointReader;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,25 +184,7 @@ public enum ModelFamily {
 
     /** Reads config.json as a JSON object; every failure names the file. */
     static JsonObject readConfig(Path configJson) {
-        String text;
-        try {
-            text = Files.readString(configJson, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException(configJson + ": config.json does not exist; a model folder needs the"
-                    + " config.json that comes with the checkpoint");
-        } catch (IOException e) {
-            throw new CheckpointException(configJson + ": cannot read config.json: " + e, e);
-        }
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new CheckpointException(configJson + ": config.json is not valid JSON (" + e.getMessage() + ")", e);
-        }
-        if (!root.isJsonObject()) {
-            throw new CheckpointException(configJson + ": config.json must hold a JSON object");
-        }
-        return root.getAsJsonObject();
+        return ConfigJson.readObject(configJson, "a model folder");
     }
 
     private static String stringOrNull(JsonObject o, String key, Path source) {

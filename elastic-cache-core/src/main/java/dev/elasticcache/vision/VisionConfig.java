@@ -6,10 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.elasticcache.checkpoint.CheckpointException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.elasticcache.model.ConfigJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,26 +82,9 @@ public record VisionConfig(
      * @throws CheckpointException naming the file and the key
      */
     public static VisionConfig read(Path configJson) {
-        String text;
+        JsonObject root = ConfigJson.readObject(configJson, "a LLaDA-V model folder");
         try {
-            text = Files.readString(configJson, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException(configJson + ": config.json does not exist; a LLaDA-V model folder needs the"
-                    + " config.json that comes with the checkpoint");
-        } catch (IOException e) {
-            throw new CheckpointException(configJson + ": cannot read config.json: " + e, e);
-        }
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new CheckpointException(configJson + ": config.json is not valid JSON (" + e.getMessage() + ")", e);
-        }
-        if (!root.isJsonObject()) {
-            throw new CheckpointException(configJson + ": config.json must hold a JSON object");
-        }
-        try {
-            return fromJson(root.getAsJsonObject());
+            return fromJson(root);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(configJson + ": " + e.getMessage(), e);
         }
