@@ -1,11 +1,13 @@
 package dev.elasticcache.model;
 
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.elasticcache.checkpoint.CheckpointException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +51,16 @@ public final class ConfigJson {
             throw new CheckpointException(file + ": " + name + " must hold a JSON object");
         }
         return root.getAsJsonObject();
+    }
+
+    /** Writes {@code o} pretty-printed (nulls kept, as Hugging Face writes config files) to {@code file}. */
+    public static void write(Path file, JsonObject o) {
+        String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(o);
+        try {
+            Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write " + file.getFileName() + ": " + e.getMessage(), e);
+        }
     }
 
     public static boolean present(JsonObject o, String key) {

@@ -1,15 +1,11 @@
 package dev.elasticcache.model;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.elasticcache.checkpoint.CheckpointException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -337,12 +333,7 @@ public record DreamConfig(
 
     /** Writes {@link #toJson()} pretty-printed to {@code configJson}. */
     public void write(Path configJson) {
-        String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(toJson());
-        try {
-            Files.writeString(configJson, json + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(configJson + ": cannot write config.json: " + e.getMessage(), e);
-        }
+        ConfigJson.write(configJson, toJson());
     }
 
     /** A builder starting from Dream-v0-Instruct-7B's values (useful for small test models). */

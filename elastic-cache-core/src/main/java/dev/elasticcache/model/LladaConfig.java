@@ -1,16 +1,11 @@
 package dev.elasticcache.model;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.elasticcache.checkpoint.CheckpointException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -264,12 +259,7 @@ public record LladaConfig(
 
     /** Writes {@link #toJson()} pretty-printed to {@code configJson}. */
     public void write(Path configJson) {
-        String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(toJson());
-        try {
-            Files.writeString(configJson, json + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(configJson + ": cannot write config.json: " + e.getMessage(), e);
-        }
+        ConfigJson.write(configJson, toJson());
     }
 
     /** A builder starting from LLaDA-8B-Instruct's values (useful for small test and trainer models). */
