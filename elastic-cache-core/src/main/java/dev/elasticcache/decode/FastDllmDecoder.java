@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import dev.elasticcache.model.ForwardBlocks;
+import dev.elasticcache.model.IntraOpThreads;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.Qkv;
 import dev.elasticcache.model.TensorOps;
@@ -20,9 +22,16 @@ final class FastDllmDecoder implements Decoder {
     enum Cache { NONE, PREFIX, DUAL }
 
     private final Cache cache;
+    private final boolean reference;
 
     FastDllmDecoder(Cache cache) {
+        this(cache, false);
+    }
+
+    /** @param reference run the model's op-by-op blocks (the pre-issue-16 path) instead of the fused ones */
+    FastDllmDecoder(Cache cache, boolean reference) {
         this.cache = cache;
+        this.reference = reference;
     }
 
     @Override
@@ -33,36 +42,41 @@ final class FastDllmDecoder implements Decoder {
         int n = run.length();
         int blocks = Blocks.count(run);
         int stepsPerBlock = o.resolvedSteps() / (o.genLength() / o.blockLength());
-        for (int b = 0; b < blocks; b++) {
-            int from = run.promptLength() + b * o.blockLength();
-            int to = Math.min(from + o.blockLength(), n);
-            int masks = run.maskedIn(from, to).length;
-            if (masks == 0) {
-                continue;
-            }
-            int[] schedule = o.threshold() == null
-                    ? TransferSchedule.of(masks, Blocks.steps(run, stepsPerBlock, masks)) : null;
-            NDArray[] keys = new NDArray[layers];
-            NDArray[] values = new NDArray[layers];
-            try (NDManager blockScope = model.manager().newSubManager()) {
-                for (int step = 0; run.maskedIn(from, to).length > 0; step++) {
-                    run.checkCancelled();
-                    int[] candidates = run.maskedIn(from, to);
-                    boolean refresh = cache == Cache.NONE || step == 0;
-                    int[] rows = refresh ? Forward.span(0, n) : cache == Cache.PREFIX ? Forward.span(from, n) : Forward.span(from, to);
-                    float[] logits;
-                    try (NDManager scope = blockScope.newSubManager()) {
-                        NDArray hidden = refresh
-                                ? Forward.fullHidden(model, scope, run.tokens(), (l, qkv) -> keep(blockScope, keys, values, l, qkv, from))
-                                : cachedHidden(model, scope, run.tokens(), rows, keys, values);
-                        logits = Forward.logitsAt(model, hidden, Forward.shift(candidates, rows[0]));
+        ForwardBlocks ops = Forward.blocks(model, reference);
+        try (IntraOpThreads.Layers threads = Forward.threads(model, reference)) {
+            for (int b = 0; b < blocks; b++) {
+                int from = run.promptLength() + b * o.blockLength();
+                int to = Math.min(from + o.blockLength(), n);
+                int masks = run.maskedIn(from, to).length;
+                if (masks == 0) {
+                    continue;
+                }
+                int[] schedule = o.threshold() == null
+                        ? TransferSchedule.of(masks, Blocks.steps(run, stepsPerBlock, masks)) : null;
+                NDArray[] keys = new NDArray[layers];
+                NDArray[] values = new NDArray[layers];
+                try (NDManager blockScope = model.manager().newSubManager()) {
+                    for (int step = 0; run.maskedIn(from, to).length > 0; step++) {
+                        run.checkCancelled();
+                        int[] candidates = run.maskedIn(from, to);
+                        boolean refresh = cache == Cache.NONE || step == 0;
+                        int[] rows = refresh ? Forward.span(0, n) : cache == Cache.PREFIX ? Forward.span(from, n) : Forward.span(from, to);
+                        float[] logits;
+                        try (NDManager scope = blockScope.newSubManager()) {
+                            threads.layer(rows.length, n);
+                            NDArray hidden = refresh
+                                    ? Forward.fullHidden(model, ops, scope, run.tokens(), (l, qkv) -> keep(blockScope, keys, values, l, qkv, from))
+                                    : cachedHidden(model, ops, scope, run.tokens(), rows, keys, values);
+                            threads.head(candidates.length);
+                            logits = Forward.logitsAt(ops, hidden, Forward.shift(candidates, rows[0]));
+                        }
+                        run.countForward((long) rows.length * layers, refresh ? layers : 0);
+                        Predictions pred = run.predict(logits, candidates);
+                        int[] chosen = schedule == null
+                                ? aboveThreshold(pred.confidence(), o.threshold())
+                                : Ranking.topK(pred.confidence(), Math.min(schedule[Math.min(step, schedule.length - 1)], candidates.length));
+                        LladaDecoder.commitChosen(run, candidates, rows, refresh ? 0 : layers, pred, Ranking.ascending(chosen));
                     }
-                    run.countForward((long) rows.length * layers, refresh ? layers : 0);
-                    Predictions pred = run.predict(logits, candidates);
-                    int[] chosen = schedule == null
-                            ? aboveThreshold(pred.confidence(), o.threshold())
-                            : Ranking.topK(pred.confidence(), Math.min(schedule[Math.min(step, schedule.length - 1)], candidates.length));
-                    LladaDecoder.commitChosen(run, candidates, rows, refresh ? 0 : layers, pred, Ranking.ascending(chosen));
                 }
             }
         }
@@ -93,18 +107,18 @@ final class FastDllmDecoder implements Decoder {
     }
 
     /** Forward of {@code rows} only, attending over cached keys/values for the rest of the sequence. */
-    private NDArray cachedHidden(LladaModel model, NDManager scope, int[] tokens, int[] rows, NDArray[] keys,
-            NDArray[] values) {
+    private NDArray cachedHidden(LladaModel model, ForwardBlocks blocks, NDManager scope, int[] tokens, int[] rows,
+            NDArray[] keys, NDArray[] values) {
         int[] ids = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
             ids[i] = tokens[rows[i]];
         }
-        NDList tables = model.ropeTables(TensorOps.indices(scope, rows));
+        NDList tables = blocks.ropeTables(TensorOps.indices(scope, rows));
         NDArray h = model.embed(TensorOps.indices(scope, ids));
         NDIndex freshValues = new NDIndex(":, {}:{}, :", rows[0], rows[0] + rows.length);
         NDIndex freshKeys = new NDIndex(":, :, {}:{}", rows[0], rows[0] + rows.length);
         for (int l = 0; l < model.config().nLayers(); l++) {
-            Qkv qkv = model.project(l, h, tables);
+            Qkv qkv = blocks.project(l, h, tables);
             NDArray kT;
             NDArray v;
             if (cache == Cache.PREFIX) {
@@ -116,7 +130,7 @@ final class FastDllmDecoder implements Decoder {
                 kT = keys[l];
                 v = values[l];
             }
-            h = model.completeBlock(l, h, model.attend(qkv.q(), kT, v).context());
+            h = blocks.completeBlock(l, h, blocks.attend(qkv.q(), kT, v).context());
         }
         return h;
     }
