@@ -1,7 +1,6 @@
 package dev.elasticcache.decode;
 
-import dev.elasticcache.model.LladaConfig;
-import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.structured.Alignment;
 import dev.elasticcache.structured.Slot;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.function.BooleanSupplier;
  * trace and the hooks (listener, cancellation). A decoder drives it step by step through {@link #commit}.
  */
 public final class DecodeRun {
-    private final LladaModel model;
+    private final DiffusionModel model;
     private final DecodingOptions options;
     private final int promptLength;
     private final int[] sequence;
@@ -38,7 +37,7 @@ public final class DecodeRun {
     private final boolean[] closed;
     private final java.util.Set<Slot> slotsClosed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    public DecodeRun(LladaModel model, int[] prompt, DecodingOptions options, DecodeListener listener,
+    public DecodeRun(DiffusionModel model, int[] prompt, DecodingOptions options, DecodeListener listener,
             BooleanSupplier cancelled, boolean tracing) {
         this(model, prompt, null, options, listener, cancelled, tracing);
     }
@@ -47,12 +46,12 @@ public final class DecodeRun {
      * A run whose answer region is {@code canvas} (fixed text and constrained slots) instead of
      * {@code options.genLength()} free masks; null gives the free run.
      */
-    public DecodeRun(LladaModel model, int[] prompt, AnswerCanvas canvas, DecodingOptions options,
+    public DecodeRun(DiffusionModel model, int[] prompt, AnswerCanvas canvas, DecodingOptions options,
             DecodeListener listener, BooleanSupplier cancelled, boolean tracing) {
         this.model = model;
         this.options = options.validate();
         this.promptLength = prompt.length;
-        this.maskId = model.config().maskTokenId();
+        this.maskId = model.maskTokenId();
         this.canvas = canvas;
         int gen = canvas == null ? options.genLength() : canvas.tokens().length;
         this.sequence = Arrays.copyOf(prompt, prompt.length + gen);
@@ -72,7 +71,7 @@ public final class DecodeRun {
         this.cancelled = cancelled == null ? () -> false : cancelled;
         this.tracing = tracing;
         this.random = new Random(options.seed());
-        this.terminators = new int[] {model.config().eosTokenId(), maskId};
+        this.terminators = new int[] {model.eosTokenId(), maskId};
     }
 
     /**
@@ -86,16 +85,12 @@ public final class DecodeRun {
     }
 
     /** A run with no listener, no cancellation and no trace. */
-    public static DecodeRun of(LladaModel model, int[] prompt, DecodingOptions options) {
+    public static DecodeRun of(DiffusionModel model, int[] prompt, DecodingOptions options) {
         return new DecodeRun(model, prompt, options, null, null, false);
     }
 
-    public LladaModel model() {
+    public DiffusionModel model() {
         return model;
-    }
-
-    public LladaConfig config() {
-        return model.config();
     }
 
     public DecodingOptions options() {
@@ -237,7 +232,7 @@ public final class DecodeRun {
     /** Ends the run and builds the result. */
     public DecodeResult finish() {
         long wall = System.nanoTime() - start;
-        int layers = model.config().nLayers();
+        int layers = model.layers();
         double fraction = nfe == 0 ? 0 : recomputedLayers / ((double) nfe * layers);
         DecodingStats stats = new DecodingStats(options.strategy(), nfe, layerRows, fraction, tokensDecoded,
                 answerTokens(), wall);

@@ -6,8 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.elasticcache.model.AttentionOutput;
-import dev.elasticcache.model.FusedBlocks;
+import dev.elasticcache.model.ForwardBlocks;
 import dev.elasticcache.model.IntraOpThreads;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.Qkv;
 import dev.elasticcache.model.TensorOps;
@@ -42,10 +43,10 @@ final class ElasticCacheDecoder implements Decoder {
     @Override
     public DecodeResult decode(DecodeRun run) {
         DecodingOptions o = run.options();
-        LladaModel model = run.model();
-        int layers = run.config().nLayers();
+        DiffusionModel model = run.model();
+        int layers = run.model().layers();
         int n = run.length();
-        int eos = run.config().eosTokenId();
+        int eos = run.model().eosTokenId();
         int[] masked = run.maskedIn(run.promptLength(), n);
         int[] newDecoded = Forward.span(0, run.promptLength());
         int[] track = new int[0];
@@ -193,7 +194,7 @@ final class ElasticCacheDecoder implements Decoder {
     /** One forward pass of a step through every layer, with the cache logic of the reference implementation. */
     private abstract static class StepPass {
         final DecodeRun run;
-        final LladaModel model;
+        final DiffusionModel model;
         final NDManager scope;
         final LayerCaches caches;
         final NDList fullTables;
@@ -241,8 +242,8 @@ final class ElasticCacheDecoder implements Decoder {
 
         @Override
         void run() {
-            FusedBlocks blocks = model.fused();
-            int layers = model.config().nLayers();
+            ForwardBlocks blocks = model.fused();
+            int layers = model.layers();
             int n = run.length();
             int[] ids = new int[queryRows.length];
             for (int i = 0; i < ids.length; i++) {
@@ -364,7 +365,7 @@ final class ElasticCacheDecoder implements Decoder {
 
         @Override
         void run() {
-            int layers = model.config().nLayers();
+            int layers = model.layers();
             int n = run.length();
             int[] ids = new int[queryRows.length];
             for (int i = 0; i < ids.length; i++) {

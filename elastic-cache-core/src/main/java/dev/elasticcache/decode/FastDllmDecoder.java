@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.elasticcache.model.ForwardBlocks;
 import dev.elasticcache.model.IntraOpThreads;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.Qkv;
 import dev.elasticcache.model.TensorOps;
@@ -37,8 +38,8 @@ final class FastDllmDecoder implements Decoder {
     @Override
     public DecodeResult decode(DecodeRun run) {
         DecodingOptions o = run.options();
-        LladaModel model = run.model();
-        int layers = run.config().nLayers();
+        DiffusionModel model = run.model();
+        int layers = run.model().layers();
         int n = run.length();
         int blocks = Blocks.count(run);
         int stepsPerBlock = o.resolvedSteps() / (o.genLength() / o.blockLength());
@@ -107,7 +108,7 @@ final class FastDllmDecoder implements Decoder {
     }
 
     /** Forward of {@code rows} only, attending over cached keys/values for the rest of the sequence. */
-    private NDArray cachedHidden(LladaModel model, ForwardBlocks blocks, NDManager scope, int[] tokens, int[] rows,
+    private NDArray cachedHidden(DiffusionModel model, ForwardBlocks blocks, NDManager scope, int[] tokens, int[] rows,
             NDArray[] keys, NDArray[] values) {
         int[] ids = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
@@ -117,7 +118,7 @@ final class FastDllmDecoder implements Decoder {
         NDArray h = model.embed(TensorOps.indices(scope, ids));
         NDIndex freshValues = new NDIndex(":, {}:{}, :", rows[0], rows[0] + rows.length);
         NDIndex freshKeys = new NDIndex(":, :, {}:{}", rows[0], rows[0] + rows.length);
-        for (int l = 0; l < model.config().nLayers(); l++) {
+        for (int l = 0; l < model.layers(); l++) {
             Qkv qkv = blocks.project(l, h, tables);
             NDArray kT;
             NDArray v;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.elasticcache.model.ForwardBlocks;
 import dev.elasticcache.model.IntraOpThreads;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.Qkv;
 import dev.elasticcache.model.TensorOps;
@@ -26,26 +27,26 @@ final class Forward {
      * The forward blocks a decoder runs: the model's fused blocks, or the model's own op-by-op blocks for the
      * reference decoders ({@link ReferenceDecoders}). Both give the same numbers bit for bit.
      */
-    static ForwardBlocks blocks(LladaModel model, boolean reference) {
+    static ForwardBlocks blocks(DiffusionModel model, boolean reference) {
         return reference ? model : model.fused();
     }
 
     /** The per-layer intra-op thread switch of a decode: {@link IntraOpThreads#unchanged} for the reference decoders. */
-    static IntraOpThreads.Layers threads(LladaModel model, boolean reference) {
+    static IntraOpThreads.Layers threads(DiffusionModel model, boolean reference) {
         return reference ? IntraOpThreads.unchanged(model) : IntraOpThreads.layers(model);
     }
 
     /** Final-layer hidden rows [N, d] of a cache-free forward over the whole sequence at positions 0..N-1. */
-    static NDArray fullHidden(LladaModel model, NDManager scope, int[] tokens, LayerSink sink) {
+    static NDArray fullHidden(DiffusionModel model, NDManager scope, int[] tokens, LayerSink sink) {
         return fullHidden(model, model.fused(), scope, tokens, sink);
     }
 
-    /** {@link #fullHidden(LladaModel, NDManager, int[], LayerSink)} through the given blocks. */
-    static NDArray fullHidden(LladaModel model, ForwardBlocks blocks, NDManager scope, int[] tokens, LayerSink sink) {
+    /** {@link #fullHidden(DiffusionModel, NDManager, int[], LayerSink)} through the given blocks. */
+    static NDArray fullHidden(DiffusionModel model, ForwardBlocks blocks, NDManager scope, int[] tokens, LayerSink sink) {
         int n = tokens.length;
         NDList tables = blocks.ropeTables(TensorOps.range(scope, n));
         NDArray h = model.embed(TensorOps.indices(scope, tokens));
-        for (int l = 0; l < model.config().nLayers(); l++) {
+        for (int l = 0; l < model.layers(); l++) {
             Qkv qkv = blocks.project(l, h, tables);
             sink.accept(l, qkv);
             h = blocks.completeBlock(l, h, blocks.attend(qkv.q(), LladaModel.keysT(qkv.k()), qkv.v()).context());

@@ -27,7 +27,7 @@ final class LladaDecoder implements Decoder {
         int p = run.promptLength();
         int blocks = Blocks.count(run);
         int stepsPerBlock = o.resolvedSteps() / (o.genLength() / o.blockLength());
-        int layers = run.config().nLayers();
+        int layers = run.model().layers();
         int[] allRows = Forward.span(0, run.length());
         ForwardBlocks ops = Forward.blocks(run.model(), reference);
         try (IntraOpThreads.Layers threads = Forward.threads(run.model(), reference)) {

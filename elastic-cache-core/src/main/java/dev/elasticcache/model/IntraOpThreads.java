@@ -66,24 +66,24 @@ public final class IntraOpThreads {
     }
 
     /** The per-layer switch of one decode on the calling thread; a no-op off PyTorch or with one thread. */
-    public static Layers layers(LladaModel model) {
+    public static Layers layers(DiffusionModel model) {
         boolean pytorch = "PyTorch".equals(model.manager().getEngine().getEngineName());
-        return new Layers(model.config(), pytorch ? get() : 1, smallLayerFlops);
+        return new Layers(model, pytorch ? get() : 1, smallLayerFlops);
     }
 
     /** A switch that never changes the thread count (the reference decoders). */
-    public static Layers unchanged(LladaModel model) {
-        return new Layers(model.config(), 1, 0);
+    public static Layers unchanged(DiffusionModel model) {
+        return new Layers(model, 1, 0);
     }
 
     /** Chooses the thread count layer by layer; {@link #close} restores the configured count. */
     public static final class Layers implements AutoCloseable {
-        private final LladaConfig config;
+        private final DiffusionModel config;
         private final int configured;
         private final double threshold;
         private int current;
 
-        Layers(LladaConfig config, int configured, double threshold) {
+        Layers(DiffusionModel config, int configured, double threshold) {
             this.config = config;
             this.configured = configured;
             this.threshold = configured > 1 ? threshold : 0;
@@ -92,11 +92,11 @@ public final class IntraOpThreads {
 
         /** Matmul FLOPs of one layer computing {@code rows} rows that attend over {@code keys} keys. */
         public double layerFlops(long rows, int keys) {
-            long d = config.dModel();
+            long d = config.hiddenSize();
             long hd = config.headDim();
-            long qkv = (long) (config.nHeads() + 2 * config.nKvHeads()) * hd;
+            long qkv = (long) (config.heads() + 2 * config.kvHeads()) * hd;
             long mlp = config.mlpHiddenSize();
-            double perRow = 2.0 * d * qkv + 2.0 * config.nHeads() * hd * d + 6.0 * d * mlp + 4.0 * config.nHeads() * hd * keys;
+            double perRow = 2.0 * d * qkv + 2.0 * config.heads() * hd * d + 6.0 * d * mlp + 4.0 * config.heads() * hd * keys;
             return rows * perRow;
         }
 
@@ -107,7 +107,7 @@ public final class IntraOpThreads {
 
         /** Before the output head over {@code rows} rows. */
         public void head(long rows) {
-            work(threshold > 0 ? 2.0 * rows * config.dModel() * config.embeddingSize() : 0);
+            work(threshold > 0 ? 2.0 * rows * config.hiddenSize() * config.logitsWidth() : 0);
         }
 
         private void work(double flops) {

@@ -27,7 +27,7 @@ import java.nio.file.Path;
  * <p>Every intermediate result is owned by the manager of the caller's input arrays, so a decoder frees a
  * step's native memory by closing one scope.
  */
-public final class LladaModel implements ForwardBlocks, AutoCloseable {
+public final class LladaModel implements DiffusionModel {
     private final LladaConfig config;
     private final LladaWeights weights;
     private final RotaryEmbedding rope;
@@ -143,20 +143,80 @@ public final class LladaModel implements ForwardBlocks, AutoCloseable {
     }
 
     /** The manager that owns the weights; decoders open their scopes under it. */
+    @Override
     public NDManager manager() {
         return manager;
     }
 
+    @Override
     public Device device() {
         return manager.getDevice();
     }
 
+    /** {@link ModelFamily#LLADA}: unshifted logits (row p predicts position p). */
+    @Override
+    public ModelFamily family() {
+        return ModelFamily.LLADA;
+    }
+
+    @Override
+    public int layers() {
+        return config.nLayers();
+    }
+
+    @Override
+    public int heads() {
+        return config.nHeads();
+    }
+
+    @Override
+    public int kvHeads() {
+        return config.nKvHeads();
+    }
+
+    @Override
+    public int headDim() {
+        return config.headDim();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return config.dModel();
+    }
+
+    @Override
+    public int mlpHiddenSize() {
+        return config.mlpHiddenSize();
+    }
+
+    @Override
+    public int logitsWidth() {
+        return config.embeddingSize();
+    }
+
+    @Override
+    public int maskTokenId() {
+        return config.maskTokenId();
+    }
+
+    @Override
+    public int eosTokenId() {
+        return config.eosTokenId();
+    }
+
+    @Override
+    public int maxLength() {
+        return config.maxSequenceLength();
+    }
+
     /** The same forward blocks with fewer native ops, bit for bit equal: what the decoders' hot loops use. */
+    @Override
     public FusedBlocks fused() {
         return fused;
     }
 
     /** Token embeddings [T, d] of int64 ids [T]; owned by the ids' manager. */
+    @Override
     public NDArray embed(NDArray ids) {
         return weights.embedding().get(ids.getManager(), new NDIndex("{}", ids));
     }
@@ -274,6 +334,7 @@ public final class LladaModel implements ForwardBlocks, AutoCloseable {
      * @param ids int64 token ids [N]
      * @return logits [N, embeddingSize], owned by the ids' manager
      */
+    @Override
     public NDArray forward(NDArray ids) {
         return forwardSequences(ids.reshape(1, ids.getShape().get(0)));
     }
