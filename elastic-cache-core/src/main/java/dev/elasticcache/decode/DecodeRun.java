@@ -50,6 +50,10 @@ public final class DecodeRun {
             DecodeListener listener, BooleanSupplier cancelled, boolean tracing) {
         this.model = model;
         this.options = options.validate();
+        if (model.logitsShift() && prompt.length == 0) {
+            throw new IllegalArgumentException(model.family().displayName() + " predicts position p from the logits of"
+                    + " position p-1, so the prompt must hold at least one token");
+        }
         this.promptLength = prompt.length;
         this.maskId = model.maskTokenId();
         this.canvas = canvas;
@@ -91,6 +95,14 @@ public final class DecodeRun {
 
     public DiffusionModel model() {
         return model;
+    }
+
+    /**
+     * The logits rows that decide {@code positions} (in order): p itself, or p-1 for a family with shifted
+     * logits (Dream). See {@link Forward#logitRows}.
+     */
+    public int[] logitRows(int[] positions) {
+        return Forward.logitRows(model, positions);
     }
 
     public DecodingOptions options() {

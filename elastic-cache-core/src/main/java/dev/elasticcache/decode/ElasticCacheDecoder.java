@@ -59,14 +59,16 @@ final class ElasticCacheDecoder implements Decoder {
                 run.checkCancelled();
                 int[] forwardWindow = o.blockCaching() ? head(masked, o.windowLength()) : masked;
                 int[] window = head(masked, o.windowLength());
+                // The rows whose logits decide the window (p-1 for a shifted family, duplicates kept as fed).
+                int[] windowRows = run.logitRows(forwardWindow);
                 boolean first = step == 0;
-                int[] queryRows = first ? Forward.span(0, n) : concat(track, newDecoded, forwardWindow);
+                int[] queryRows = first ? Forward.span(0, n) : concat(track, newDecoded, windowRows);
                 int startReset = first ? -1 : o.fullRefresh() ? 0 : layers;
                 StepPass pass;
                 try (NDManager scope = generation.newSubManager()) {
                     pass = reference
-                            ? new ReferencePass(run, scope, caches, fullTables, queryRows, forwardWindow, masked, track, startReset)
-                            : new Pass(run, scope, caches, fullTables, queryRows, forwardWindow, masked, track, startReset, threads);
+                            ? new ReferencePass(run, scope, caches, fullTables, queryRows, windowRows, masked, track, startReset)
+                            : new Pass(run, scope, caches, fullTables, queryRows, windowRows, masked, track, startReset, threads);
                     pass.run();
                 }
                 int effectiveReset = Math.max(pass.startReset, 0);

@@ -52,6 +52,7 @@ final class FastDllmDecoder implements Decoder {
                 if (masks == 0) {
                     continue;
                 }
+                int fed = from - Forward.lead(model);
                 int[] schedule = o.threshold() == null
                         ? TransferSchedule.of(masks, Blocks.steps(run, stepsPerBlock, masks)) : null;
                 NDArray[] keys = new NDArray[layers];
@@ -61,15 +62,16 @@ final class FastDllmDecoder implements Decoder {
                         run.checkCancelled();
                         int[] candidates = run.maskedIn(from, to);
                         boolean refresh = cache == Cache.NONE || step == 0;
-                        int[] rows = refresh ? Forward.span(0, n) : cache == Cache.PREFIX ? Forward.span(from, n) : Forward.span(from, to);
+                        // A shifted family also feeds the row before the block: it holds the logits of the block's first position.
+                        int[] rows = refresh ? Forward.span(0, n) : cache == Cache.PREFIX ? Forward.span(fed, n) : Forward.span(fed, to);
                         float[] logits;
                         try (NDManager scope = blockScope.newSubManager()) {
                             threads.layer(rows.length, n);
                             NDArray hidden = refresh
-                                    ? Forward.fullHidden(model, ops, scope, run.tokens(), (l, qkv) -> keep(blockScope, keys, values, l, qkv, from))
+                                    ? Forward.fullHidden(model, ops, scope, run.tokens(), (l, qkv) -> keep(blockScope, keys, values, l, qkv, fed))
                                     : cachedHidden(model, ops, scope, run.tokens(), rows, keys, values);
                             threads.head(candidates.length);
-                            logits = Forward.logitsAt(ops, hidden, Forward.shift(candidates, rows[0]));
+                            logits = Forward.logitsAt(ops, hidden, Forward.shift(run.logitRows(candidates), rows[0]));
                         }
                         run.countForward((long) rows.length * layers, refresh ? layers : 0);
                         Predictions pred = run.predict(logits, candidates);
@@ -94,7 +96,7 @@ final class FastDllmDecoder implements Decoder {
         return java.util.Arrays.copyOf(ranked, keep);
     }
 
-    /** Keeps a block-start layer's K/V: all N rows (dual) or only the prefix before the block (prefix). */
+    /** Keeps a block-start layer's K/V: all N rows (dual) or only the prefix before the first fed row (prefix). */
     private void keep(NDManager blockScope, NDArray[] keysT, NDArray[] values, int layer, Qkv qkv, int blockStart) {
         if (cache == Cache.NONE) {
             return;

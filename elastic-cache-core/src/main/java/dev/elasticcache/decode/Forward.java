@@ -61,6 +61,20 @@ final class Forward {
         return blocks.logits(picked).toFloatArray();
     }
 
+    /**
+     * The logits rows that decide {@code positions}, in their order: the positions themselves, or p-1 for each
+     * position p when the family's logits are shifted (Dream: row p-1 predicts position p, dream.md §1.4). Every
+     * strategy reads its logits through this one mapping.
+     */
+    static int[] logitRows(DiffusionModel model, int[] positions) {
+        return model.logitsShift() ? shift(positions, 1) : positions;
+    }
+
+    /** Rows fed before {@code position} so that its deciding logits row is computed: 1 when shifted, else 0. */
+    static int lead(DiffusionModel model) {
+        return model.logitsShift() ? 1 : 0;
+    }
+
     /** Positions from..to-1. */
     static int[] span(int from, int to) {
         return java.util.stream.IntStream.range(from, to).toArray();

@@ -51,7 +51,7 @@ final class LladaDecoder implements Decoder {
                         threads.layer(run.length(), run.length());
                         NDArray hidden = Forward.fullHidden(run.model(), ops, scope, run.tokens(), Forward.LayerSink.NONE);
                         threads.head(candidates.length);
-                        logits = Forward.logitsAt(ops, hidden, candidates);
+                        logits = Forward.logitsAt(ops, hidden, run.logitRows(candidates));
                     }
                     run.countForward((long) run.length() * layers, layers);
                     int k = Math.min(schedule[step], candidates.length);

@@ -168,7 +168,8 @@ public final class StructuredDecoder {
 
     private float[] logits(int[] tokens, int[] rows) {
         try (NDManager scope = model.manager().newSubManager()) {
-            return Forward.logitsAt(model.fused(), Forward.fullHidden(model, scope, tokens, Forward.LayerSink.NONE), rows);
+            return Forward.logitsAt(model.fused(), Forward.fullHidden(model, scope, tokens, Forward.LayerSink.NONE),
+                    Forward.logitRows(model, rows));
         }
     }
 

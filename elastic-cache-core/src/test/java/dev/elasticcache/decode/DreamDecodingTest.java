@@ -1,0 +1,260 @@
+package dev.elasticcache.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.elasticcache.checkpoint.DType;
+import dev.elasticcache.checkpoint.RandomDreamCheckpoint;
+import dev.elasticcache.model.DreamConfig;
+import dev.elasticcache.model.DreamModel;
+import dev.elasticcache.model.DreamTensorLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every strategy on random Dream checkpoints (GQA, q/k/v biases, MASK's head row zeroed): position p is decided
+ * by logits row p-1 (dream.md §1.4, §4.1), checked token for token against cache-free loops that shift the
+ * full forward's logits ({@link ReferenceDecoding}).
+ */
+class DreamDecodingTest {
+
+    @TempDir
+    static Path dir;
+
+    static DreamModel model;
+    static DreamModel eosModel;
+    static int layers;
+
+    @BeforeAll
+    static void load() {
+        DreamConfig config = RandomDreamCheckpoint.tinyConfig().build();
+        model = DreamModel.load(RandomDreamCheckpoint.write(dir.resolve("random"), config, 3, DType.F32, 1));
+        layers = config.numHiddenLayers();
+        eosModel = DreamModel.load(writeEosHeavyCheckpoint(dir.resolve("eos"), config));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+        eosModel.close();
+    }
+
+    static int[] prompt(long seed, int n) {
+        Random r = new Random(seed);
+        return IntStream.range(0, n).map(i -> r.nextInt(280)).toArray();
+    }
+
+    static DecodeResult run(DreamModel m, int[] prompt, DecodingOptions o) {
+        return Decoder.of(o.strategy()).decode(new DecodeRun(m, prompt, o, null, null, true));
+    }
+
+    static List<int[]> decodedPerStep(DecodeResult r) {
+        List<int[]> out = new ArrayList<>();
+        r.trace().forEach(s -> out.add(s.decodedPositions()));
+        return out;
+    }
+
+    @ParameterizedTest(name = "threshold={0} perIter={1} window={2} blockCaching={3} track={4}")
+    @CsvSource({
+        "0.9, 1, 8, true, 1",
+        "0.02, 1, 4, true, 2",
+        "0.02, 1, 8, false, 1",
+        ", 2, 6, true, 1",
+        ", 3, 5, false, 3"})
+    void elasticWithFullRefreshDecodesExactlyLikeTheShiftedCacheFreeLoop(Double threshold, int perIter, int window,
+            boolean blockCaching, int track) {
+        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.ELASTIC).genLength(24).windowLength(window)
+                .threshold(threshold).tokensPerIter(perIter).blockCaching(blockCaching).trackNum(track)
+                .fullRefresh(true).build();
+        int[] prompt = prompt(window * 31L + perIter, 9);
+        DecodeResult fast = run(model, prompt, o);
+        ReferenceDecoding.Outcome ref = ReferenceDecoding.elastic(model, prompt, o);
+        assertThat(fast.sequence()).containsExactly(ref.sequence());
+        assertThat(decodedPerStep(fast)).usingRecursiveComparison().isEqualTo(ref.decodedPerStep());
+        assertThat(fast.stats().recomputeFraction()).isEqualTo(1.0);
+    }
+
+    @Test
+    void eosTruncationOnDreamFollowsTheShiftedLoop() {
+        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.ELASTIC).genLength(32).windowLength(8)
+                .fullRefresh(true).build();
+        int[] prompt = prompt(5, 7);
+        DecodeResult fast = run(eosModel, prompt, o);
+        ReferenceDecoding.Outcome ref = ReferenceDecoding.elastic(eosModel, prompt, o);
+        assertThat(fast.sequence()).containsExactly(ref.sequence());
+        int eos = eosModel.eosTokenId();
+        int firstEos = IntStream.range(prompt.length, fast.sequence().length)
+                .filter(p -> fast.sequence()[p] == eos).min().orElseThrow();
+        assertThat(firstEos).isLessThan(fast.sequence().length - 1);
+        assertThat(IntStream.range(firstEos + 1, fast.sequence().length).map(p -> fast.sequence()[p]))
+                .contains(eosModel.maskTokenId());
+    }
+
+    @Test
+    void lladaStrategyOnDreamMatchesTheShiftedReferenceSampler() {
+        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.LLADA).genLength(16).blockLength(8).steps(8)
+                .build();
+        int[] prompt = prompt(11, 6);
+        DecodeResult fast = run(model, prompt, o);
+        ReferenceDecoding.Outcome ref = ReferenceDecoding.llada(model, prompt, o);
+        assertThat(fast.sequence()).containsExactly(ref.sequence());
+        assertThat(decodedPerStep(fast)).usingRecursiveComparison().isEqualTo(ref.decodedPerStep());
+        assertThat(fast.stats().nfe()).isEqualTo(8);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.02, 8", "0.9, 8", "0.3, 16"})
+    void fastDllmWithoutCacheMatchesTheShiftedThresholdRule(double threshold, int block) {
+        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.FAST_DLLM).genLength(16).blockLength(block)
+                .threshold(threshold).build();
+        int[] prompt = prompt(13, 6);
+        DecodeResult fast = run(model, prompt, o);
+        ReferenceDecoding.Outcome ref = ReferenceDecoding.fastDllm(model, prompt, o);
+        assertThat(fast.sequence()).containsExactly(ref.sequence());
+        assertThat(decodedPerStep(fast)).usingRecursiveComparison().isEqualTo(ref.decodedPerStep());
+    }
+
+    @Test
+    void everyCachedStrategyStartsWithThePlainShiftedFullForward() {
+        int[] prompt = prompt(17, 8);
+        DecodingOptions fd = DecodingOptions.builder().strategy(Strategy.FAST_DLLM).genLength(16).blockLength(8)
+                .threshold(0.02).build();
+        int[] firstStep = run(model, prompt, fd).trace().get(0).decodedPositions();
+        assertThat(firstStep).containsExactly(ReferenceDecoding.fastDllm(model, prompt, fd).decodedPerStep().get(0));
+        for (Strategy s : List.of(Strategy.FAST_DLLM_PREFIX, Strategy.FAST_DLLM_DUAL)) {
+            DecodeResult r = run(model, prompt, fd.mutate().strategy(s).build());
+            assertThat(r.trace().get(0).decodedPositions()).as(s.id()).containsExactly(firstStep);
+            assertThat(r.trace().get(0).queryRows()).hasSize(prompt.length + 16);
+        }
+        DecodingOptions el = DecodingOptions.builder().strategy(Strategy.ELASTIC).genLength(16).windowLength(8)
+                .threshold(0.02).build();
+        DecodeResult elastic = run(model, prompt, el);
+        assertThat(elastic.trace().get(0).decodedPositions())
+                .containsExactly(ReferenceDecoding.elastic(model, prompt, el).decodedPerStep().get(0));
+    }
+
+    @Test
+    void fastDllmCachesAlsoFeedTheRowBeforeTheBlock() {
+        int[] prompt = prompt(19, 5);
+        DecodingOptions o = DecodingOptions.builder().genLength(16).blockLength(8).threshold(0.9).build();
+        int n = prompt.length + 16;
+        for (Strategy s : List.of(Strategy.FAST_DLLM_PREFIX, Strategy.FAST_DLLM_DUAL)) {
+            DecodeResult r = run(model, prompt, o.mutate().strategy(s).build());
+            int blockStart = prompt.length;
+            int cachedSteps = 0;
+            for (StepRecord step : r.trace()) {
+                int from = prompt.length + (step.window()[0] - prompt.length) / 8 * 8;
+                if (from != blockStart || step.queryRows().length == n) {
+                    assertThat(step.queryRows()).hasSize(n);
+                    blockStart = from;
+                } else {
+                    int to = s == Strategy.FAST_DLLM_PREFIX ? n : from + 8;
+                    // Row from-1 decides the block's first position.
+                    assertThat(step.queryRows()).as(s.id()).containsExactly(IntStream.range(from - 1, to).toArray());
+                    assertThat(step.startReset()).isEqualTo(layers);
+                    cachedSteps++;
+                }
+            }
+            assertThat(cachedSteps).isPositive();
+            assertThat(r.sequence()).doesNotContain(model.maskTokenId());
+        }
+    }
+
+    @Test
+    void elasticQueriesTheRowsBeforeTheWindowDuplicatesKept() {
+        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.ELASTIC).genLength(20).windowLength(6)
+                .threshold(0.02).trackNum(2).gamma(0.9).build();
+        int[] prompt = prompt(23, 8);
+        DecodeResult r = run(model, prompt, o);
+        int n = prompt.length + 20;
+        int mask = model.maskTokenId();
+        int[] replay = Arrays.copyOf(prompt, n);
+        Arrays.fill(replay, prompt.length, n, mask);
+        long expectedRows = 0;
+        StepRecord previous = null;
+        for (StepRecord step : r.trace()) {
+            int[] masked = IntStream.range(prompt.length, n).filter(p -> replay[p] == mask).toArray();
+            int[] window = Arrays.copyOf(masked, Math.min(6, masked.length));
+            assertThat(step.window()).containsExactly(window);
+            if (previous == null) {
+                assertThat(step.queryRows()).hasSize(n);
+                expectedRows += (long) n * layers;
+            } else {
+                int[] rowsBefore = Arrays.stream(window).map(p -> p - 1).toArray();
+                int[] expected = ElasticCacheDecoder.concat(previous.track(), previous.decodedPositions(), rowsBefore);
+                assertThat(step.queryRows()).containsExactly(expected);
+                int sr = step.startReset();
+                expectedRows += (long) step.queryRows().length * sr + (long) n * (layers - sr);
+            }
+            for (int t : step.track()) {
+                assertThat(Arrays.binarySearch(masked, t)).as("tracked %d is masked", t).isNegative();
+            }
+            for (int i = 0; i < step.decodedPositions().length; i++) {
+                replay[step.decodedPositions()[i]] = step.decodedTokens()[i];
+            }
+            previous = step;
+        }
+        assertThat(replay).containsExactly(r.sequence());
+        assertThat(r.stats().layerRows()).isEqualTo(expectedRows);
+        // p-1 of the first window position is usually last step's decode: the same row is fed twice.
+        assertThat(r.trace().stream().skip(1).anyMatch(s -> Arrays.stream(s.queryRows()).distinct().count() < s.queryRows().length))
+                .as("some step feeds a row twice").isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Strategy.class)
+    void preStepCostDecodersDecideExactlyAsTheFastOnesOnDream(Strategy strategy) {
+        DecodingOptions o = DecodingOptions.builder().strategy(strategy).genLength(16).blockLength(8).windowLength(6)
+                .threshold(strategy == Strategy.LLADA ? null : 0.3).trackNum(2).gamma(0.95).build();
+        int[] prompt = prompt(31, 7);
+        DecodeResult fast = run(model, prompt, o);
+        DecodeResult ref = ReferenceDecoders.of(strategy).decode(new DecodeRun(model, prompt, o, null, null, true));
+        assertThat(fast.sequence()).containsExactly(ref.sequence());
+        assertThat(fast.trace()).hasSameSizeAs(ref.trace());
+        for (int i = 0; i < fast.trace().size(); i++) {
+            StepRecord a = fast.trace().get(i);
+            StepRecord b = ref.trace().get(i);
+            assertThat(a.queryRows()).containsExactly(b.queryRows());
+            assertThat(a.startReset()).isEqualTo(b.startReset());
+            assertThat(a.track()).containsExactly(b.track());
+            assertThat(a.decodedPositions()).containsExactly(b.decodedPositions());
+            assertThat(a.decodedTokens()).containsExactly(b.decodedTokens());
+        }
+        assertThat(fast.sequence()).doesNotContain(model.maskTokenId());
+    }
+
+    @Test
+    void anEmptyPromptIsRejectedForAShiftedFamily() {
+        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.ELASTIC).genLength(8).build();
+        assertThatThrownBy(() -> DecodeRun.of(model, new int[0], o))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one token");
+    }
+
+    /** A Dream checkpoint whose head only knows EOS and one other id, so EOS appears early and truncation happens. */
+    static Path writeEosHeavyCheckpoint(Path folder, DreamConfig config) {
+        Map<String, float[]> w = RandomDreamCheckpoint.weights(config, 41);
+        float[] head = w.get(DreamTensorLayout.HEAD);
+        int d = config.hiddenSize();
+        Random r = new Random(43);
+        Arrays.fill(head, 0f);
+        for (int i = 0; i < d; i++) {
+            float v = (float) (3 * r.nextGaussian());
+            head[config.eosTokenId() * d + i] = v;
+            head[65 * d + i] = -v;
+        }
+        return RandomDreamCheckpoint.write(folder, config, w, DType.F32, 1);
+    }
+}
