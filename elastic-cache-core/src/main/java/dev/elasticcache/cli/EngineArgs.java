@@ -20,7 +20,7 @@ final class EngineArgs {
 
     /** Usage lines of the shared options, indented to follow a command's synopsis. */
     static final String USAGE = """
-              --model DIR           LLaDA checkpoint folder (config.json, safetensors, tokenizer.json);
+              --model DIR           LLaDA or Dream checkpoint folder (config.json, safetensors, tokenizer);
                                     default: the embedded tiny-llada model
               --device cpu|gpu|auto where the weights live (default cpu)
               --strategy S          llada|fast-dllm|fast-dllm-prefix|fast-dllm-dual|elastic (default elastic)

@@ -31,6 +31,8 @@ public final class DecodeRun {
     private int tokensDecoded;
     private int steps;
     private int[] terminators;
+    /** Ids at or above this are never chosen (logits wider than the tokenizer's vocabulary); MAX_VALUE: no limit. */
+    private int vocabularyLimit = Integer.MAX_VALUE;
     /** Structured runs only: the canvas, the slot of every position (or null) and the positions a filler closed. */
     private final AnswerCanvas canvas;
     private final Slot[] slotAt;
@@ -88,6 +90,19 @@ public final class DecodeRun {
         return this;
     }
 
+    /**
+     * Never chooses an id at or above {@code limit}: for a model whose logits rows are wider than its tokenizer's
+     * vocabulary (Dream-7B: 152064 rows, ids up to 151666), the padding columns count as minus infinity, so
+     * they neither win nor change any confidence.
+     */
+    public DecodeRun withVocabularyLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("vocabulary limit must be positive, got " + limit);
+        }
+        vocabularyLimit = limit;
+        return this;
+    }
+
     /** A run with no listener, no cancellation and no trace. */
     public static DecodeRun of(DiffusionModel model, int[] prompt, DecodingOptions options) {
         return new DecodeRun(model, prompt, options, null, null, false);
@@ -142,6 +157,12 @@ public final class DecodeRun {
      * (unrestricted outside slots and in free runs).
      */
     public Predictions predict(float[] logits, int[] positions) {
+        int width = positions.length == 0 ? 0 : logits.length / positions.length;
+        if (vocabularyLimit < width) {
+            for (int r = 0; r < positions.length; r++) {
+                Arrays.fill(logits, r * width + vocabularyLimit, (r + 1) * width, Float.NEGATIVE_INFINITY);
+            }
+        }
         if (canvas == null) {
             return Predictions.of(logits, positions.length, options.temperature(), random);
         }
