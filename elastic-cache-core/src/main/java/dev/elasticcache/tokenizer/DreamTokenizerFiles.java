@@ -16,7 +16,8 @@ import java.util.List;
  * see {@link TinyTokenizerFiles#byteToId}), eleven merges (ids 256..266) and Dream's five added tokens
  * (267..271). Written either as the slow files Dream ships (vocab.json, merges.txt, tokenizer_config.json)
  * or as a tokenizer.json in the layout of Qwen2's fast tokenizer, built here independently of the
- * production converter.
+ * production converter. A fixture (next to {@link TinyTokenizerFiles}), so that other modules' tests can write
+ * a Dream folder too.
  */
 public final class DreamTokenizerFiles {
 
