@@ -30,6 +30,7 @@ final class EngineArgs {
               --gamma X             elastic drift threshold (0.9)       --track-num N     tracked tokens per layer
               --block-caching B     true|false (default true)           --temperature X   llada sampling (0 = greedy)
               --remasking R         low-confidence|random               --seed N          sampling seed
+                                    (Dream's llada: low-confidence|topk-margin|entropy)
             """;
 
     Path model;
@@ -186,6 +187,6 @@ final class EngineArgs {
                 return r;
             }
         }
-        throw new IllegalArgumentException(label + " must be low-confidence or random, got '" + v + "'");
+        throw new IllegalArgumentException(label + " must be low-confidence, random, topk-margin or entropy, got '" + v + "'");
     }
 }

@@ -24,6 +24,15 @@ final class LladaDecoder implements Decoder {
     @Override
     public DecodeResult decode(DecodeRun run) {
         DecodingOptions o = run.options();
+        if (run.model().logitsShift()) {
+            try (IntraOpThreads.Layers threads = Forward.threads(run.model(), reference)) {
+                return DreamBaseline.decode(run, Forward.blocks(run.model(), reference), threads);
+            }
+        }
+        if (o.remasking() == Remasking.TOPK_MARGIN || o.remasking() == Remasking.ENTROPY) {
+            throw new IllegalArgumentException("remasking " + o.remasking().name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '-') + " belongs to Dream's baseline; LLaDA's takes low-confidence or random");
+        }
         int p = run.promptLength();
         int blocks = Blocks.count(run);
         int stepsPerBlock = o.resolvedSteps() / (o.genLength() / o.blockLength());

@@ -102,16 +102,130 @@ class DreamDecodingTest {
                 .contains(eosModel.maskTokenId());
     }
 
-    @Test
-    void lladaStrategyOnDreamMatchesTheShiftedReferenceSampler() {
-        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.LLADA).genLength(16).blockLength(8).steps(8)
-                .build();
-        int[] prompt = prompt(11, 6);
+    @ParameterizedTest(name = "{0} steps={1}")
+    @CsvSource({"LOW_CONFIDENCE, 16", "TOPK_MARGIN, 16", "ENTROPY, 16", "LOW_CONFIDENCE, 8", "ENTROPY, 4", "TOPK_MARGIN, 5"})
+    void lladaStrategyOnDreamIsDreamsOwnBaseline(Remasking alg, int steps) {
+        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.LLADA).genLength(16).blockLength(16).steps(steps)
+                .remasking(alg).build();
+        int[] prompt = prompt(11 + steps, 6);
         DecodeResult fast = run(model, prompt, o);
-        ReferenceDecoding.Outcome ref = ReferenceDecoding.llada(model, prompt, o);
-        assertThat(fast.sequence()).containsExactly(ref.sequence());
-        assertThat(decodedPerStep(fast)).usingRecursiveComparison().isEqualTo(ref.decodedPerStep());
-        assertThat(fast.stats().nfe()).isEqualTo(8);
+        List<int[]> expected = naiveDreamBaseline(model, prompt, 16, steps, alg);
+        assertThat(decodedPerStep(fast)).usingRecursiveComparison().isEqualTo(expected);
+        assertThat(fast.stats().nfe()).isEqualTo(steps);
+        assertThat(fast.sequence()).doesNotContain(model.maskTokenId());
+        if (steps == 16) {
+            // steps = G: step 0 transfers int(16 * (1 - ts[1])) = int(0.999) = 0 tokens, the last step all that are left.
+            assertThat(fast.trace().get(0).decodedPositions()).isEmpty();
+        }
+    }
+
+    /**
+     * dream.md §2 written out: a full forward every step with the logits shifted, k = int(masks * (1 - s / t)) in
+     * fp32 (all masks at the last step), the k masks of highest confidence (maskgit_plus: max probability;
+     * topk_margin: top1 - top2; entropy: sum p log(p + 1e-10)), lowest position first on ties.
+     */
+    static List<int[]> naiveDreamBaseline(DreamModel m, int[] prompt, int gen, int steps, Remasking alg) {
+        int mask = m.maskTokenId();
+        int[] x = ReferenceDecoding.init(prompt, gen, mask);
+        float[] ts = DreamBaseline.linspace(1f, 1e-3f, steps + 1);
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            int[] masks = ReferenceDecoding.masksIn(x, prompt.length, x.length, mask);
+            float[][] logits = ReferenceDecoding.logitsRows(m, x, masks);
+            double[] conf = new double[masks.length];
+            int[] tok = new int[masks.length];
+            for (int r = 0; r < masks.length; r++) {
+                double[] p = new double[logits[r].length];
+                double max = Double.NEGATIVE_INFINITY;
+                for (float l : logits[r]) {
+                    max = Math.max(max, l);
+                }
+                double sum = 0;
+                for (int v = 0; v < p.length; v++) {
+                    p[v] = Math.exp(logits[r][v] - max);
+                    sum += p[v];
+                }
+                int arg = 0;
+                for (int v = 0; v < p.length; v++) {
+                    p[v] /= sum;
+                    if (p[v] > p[arg]) {
+                        arg = v;
+                    }
+                }
+                double[] sorted = p.clone();
+                Arrays.sort(sorted);
+                double entropy = 0;
+                for (double q : p) {
+                    entropy += q * Math.log(q + 1e-10);
+                }
+                tok[r] = arg;
+                conf[r] = alg == Remasking.LOW_CONFIDENCE ? p[arg]
+                        : alg == Remasking.TOPK_MARGIN ? sorted[p.length - 1] - sorted[p.length - 2] : entropy;
+            }
+            int k = i == steps - 1 ? masks.length : (int) (masks.length * (1f - ts[i + 1] / ts[i]));
+            List<Integer> chosen = new ArrayList<>();
+            for (int c = 0; c < k; c++) {
+                int best = -1;
+                for (int r = 0; r < masks.length; r++) {
+                    if (!chosen.contains(r) && (best < 0 || conf[r] > conf[best])) {
+                        best = r;
+                    }
+                }
+                chosen.add(best);
+            }
+            chosen.sort(null);
+            int[] decoded = chosen.stream().mapToInt(r -> masks[r]).toArray();
+            for (int r : chosen) {
+                x[masks[r]] = tok[r];
+            }
+            out.add(decoded);
+        }
+        return out;
+    }
+
+    @Test
+    void theTimestepScheduleIsTorchLinspaceInFp32() {
+        for (int n : new int[] {2, 9, 17, 33, 257, 513, 1025}) {
+            float[] ts = DreamBaseline.linspace(1f, 1e-3f, n);
+            assertThat(ts[0]).isEqualTo(1f);
+            assertThat(ts[n - 1]).isEqualTo(1e-3f);
+            float step = (1e-3f - 1f) / (n - 1);
+            for (int i = 0; i < n; i++) {
+                assertThat((double) ts[i]).isCloseTo(1.0 + i * (double) step, org.assertj.core.data.Offset.offset(1e-6));
+                if (i > 0) {
+                    assertThat(ts[i]).isLessThan(ts[i - 1]);
+                }
+            }
+            // Chunk starts (every 8th element of a full 16-element turn) and the tail use the base formula.
+            int half = n / 2;
+            for (int i = 0; i < n; i++) {
+                boolean chunkStart = i < n / 16 * 16 ? i % 8 == 0 : true;
+                if (chunkStart) {
+                    float base = i < half ? Math.fma(step, (float) i, 1f) : Math.fma(-step, (float) (n - 1 - i), 1e-3f);
+                    assertThat(ts[i]).as("n=%d i=%d", n, i).isEqualTo(base);
+                } else {
+                    int start = i / 8 * 8;
+                    float base = start < half ? Math.fma(step, (float) start, 1f) : Math.fma(-step, (float) (n - 1 - start), 1e-3f);
+                    assertThat(ts[i]).as("n=%d i=%d", n, i).isEqualTo(base + (i - start) * step);
+                }
+            }
+        }
+        assertThat(DreamBaseline.transfers(16, 1f, DreamBaseline.linspace(1f, 1e-3f, 17)[1])).isZero();
+    }
+
+    @Test
+    void dreamRemaskingOnLladaAndRandomOnDreamAreRefused() {
+        DecodingOptions random = DecodingOptions.builder().strategy(Strategy.LLADA).genLength(8).blockLength(8)
+                .remasking(Remasking.RANDOM).build();
+        assertThatThrownBy(() -> run(model, prompt(1, 4), random)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("random remasking");
+        dev.elasticcache.model.LladaConfig c = dev.elasticcache.checkpoint.RandomCheckpoint.tinyConfig().build();
+        try (dev.elasticcache.model.LladaModel llada = dev.elasticcache.model.LladaModel.load(
+                dev.elasticcache.checkpoint.RandomCheckpoint.write(dir.resolve("llada"), c, 1, DType.F32, 1))) {
+            DecodingOptions entropy = random.mutate().remasking(Remasking.ENTROPY).build();
+            assertThatThrownBy(() -> Decoder.of(Strategy.LLADA).decode(DecodeRun.of(llada, prompt(1, 4), entropy)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entropy");
+        }
     }
 
     @ParameterizedTest
