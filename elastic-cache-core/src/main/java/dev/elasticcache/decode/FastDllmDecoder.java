@@ -10,12 +10,17 @@ import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.Qkv;
 import dev.elasticcache.model.TensorOps;
+import java.util.Arrays;
 
 /**
  * Fast-dLLM: confidence-threshold parallel decoding inside the current block (the top candidate always,
  * every other one whose confidence reaches the threshold), with no cache, the prefix cache (prompt and
  * finished blocks, refreshed at each block start) or the dual cache (everything but the current block,
  * refreshed at each block start). Without a threshold it follows the linear transfer schedule.
+ *
+ * <p>On a family with shifted logits (Dream) position p reads logits row p-1; with a threshold the prefix and
+ * dual caches follow the official Dream code (dream.md §3): each block-start forward decodes exactly the block's
+ * first position, unconditionally, and the cached steps feed from the block start.
  */
 final class FastDllmDecoder implements Decoder {
 
@@ -52,7 +57,11 @@ final class FastDllmDecoder implements Decoder {
                 if (masks == 0) {
                     continue;
                 }
-                int fed = from - Forward.lead(model);
+                // Dream's threshold caches (dream.md §3): the block-start forward decodes exactly the block's first
+                // position (argmax of row from-1, unconditionally), then the cached steps feed from the block start.
+                // Otherwise a shifted family also feeds row from-1, which holds the logits of the first position.
+                boolean dreamStart = model.logitsShift() && cache != Cache.NONE && o.threshold() != null;
+                int fed = dreamStart ? from : from - Forward.lead(model);
                 int[] schedule = o.threshold() == null
                         ? TransferSchedule.of(masks, Blocks.steps(run, stepsPerBlock, masks)) : null;
                 NDArray[] keys = new NDArray[layers];
@@ -62,7 +71,6 @@ final class FastDllmDecoder implements Decoder {
                         run.checkCancelled();
                         int[] candidates = run.maskedIn(from, to);
                         boolean refresh = cache == Cache.NONE || step == 0;
-                        // A shifted family also feeds the row before the block: it holds the logits of the block's first position.
                         int[] rows = refresh ? Forward.span(0, n) : cache == Cache.PREFIX ? Forward.span(fed, n) : Forward.span(fed, to);
                         float[] logits;
                         try (NDManager scope = blockScope.newSubManager()) {
@@ -71,11 +79,16 @@ final class FastDllmDecoder implements Decoder {
                                     ? Forward.fullHidden(model, ops, scope, run.tokens(), (l, qkv) -> keep(blockScope, keys, values, l, qkv, fed))
                                     : cachedHidden(model, ops, scope, run.tokens(), rows, keys, values);
                             threads.head(candidates.length);
-                            logits = Forward.logitsAt(ops, hidden, Forward.shift(run.logitRows(candidates), rows[0]));
+                            // A first position still masked in a Dream cached step (decoded as MASK) reads the first fed
+                            // row's own logits, as the official in-feed shift does.
+                            int[] logitRows = Arrays.stream(Forward.shift(run.logitRows(candidates), rows[0]))
+                                    .map(r -> Math.max(r, 0)).toArray();
+                            logits = Forward.logitsAt(ops, hidden, logitRows);
                         }
                         run.countForward((long) rows.length * layers, refresh ? layers : 0);
                         Predictions pred = run.predict(logits, candidates);
-                        int[] chosen = schedule == null
+                        int[] chosen = dreamStart && refresh && candidates[0] == from ? new int[] {0}
+                                : schedule == null
                                 ? aboveThreshold(pred.confidence(), o.threshold())
                                 : Ranking.topK(pred.confidence(), Math.min(schedule[Math.min(step, schedule.length - 1)], candidates.length));
                         LladaDecoder.commitChosen(run, candidates, rows, refresh ? 0 : layers, pred, Ranking.ascending(chosen));

@@ -247,9 +247,14 @@ class DreamDecodingTest {
                 .threshold(0.02).build();
         int[] firstStep = run(model, prompt, fd).trace().get(0).decodedPositions();
         assertThat(firstStep).containsExactly(ReferenceDecoding.fastDllm(model, prompt, fd).decodedPerStep().get(0));
+        // Dream's threshold caches decode exactly the block's first position at the block start: the argmax of the
+        // plain full forward's row before it.
+        int[] x = ReferenceDecoding.init(prompt, 16, model.maskTokenId());
+        int expected = (int) ReferenceDecoding.best(ReferenceDecoding.logitsRows(model, x, new int[] {prompt.length})[0])[0];
         for (Strategy s : List.of(Strategy.FAST_DLLM_PREFIX, Strategy.FAST_DLLM_DUAL)) {
             DecodeResult r = run(model, prompt, fd.mutate().strategy(s).build());
-            assertThat(r.trace().get(0).decodedPositions()).as(s.id()).containsExactly(firstStep);
+            assertThat(r.trace().get(0).decodedPositions()).as(s.id()).containsExactly(prompt.length);
+            assertThat(r.trace().get(0).decodedTokens()).as(s.id()).containsExactly(expected);
             assertThat(r.trace().get(0).queryRows()).hasSize(prompt.length + 16);
         }
         DecodingOptions el = DecodingOptions.builder().strategy(Strategy.ELASTIC).genLength(16).windowLength(8)
@@ -259,29 +264,41 @@ class DreamDecodingTest {
                 .containsExactly(ReferenceDecoding.elastic(model, prompt, el).decodedPerStep().get(0));
     }
 
-    @Test
-    void fastDllmCachesAlsoFeedTheRowBeforeTheBlock() {
+    @ParameterizedTest(name = "threshold={0}")
+    @CsvSource({"0.9", "0.3", "'',"})
+    void fastDllmCachesOnDreamFeedTheDocumentedRows(String thresholdText) {
+        Double threshold = thresholdText == null || thresholdText.isEmpty() ? null : Double.valueOf(thresholdText);
         int[] prompt = prompt(19, 5);
-        DecodingOptions o = DecodingOptions.builder().genLength(16).blockLength(8).threshold(0.9).build();
+        DecodingOptions o = DecodingOptions.builder().genLength(16).blockLength(8).threshold(threshold).build();
         int n = prompt.length + 16;
         for (Strategy s : List.of(Strategy.FAST_DLLM_PREFIX, Strategy.FAST_DLLM_DUAL)) {
             DecodeResult r = run(model, prompt, o.mutate().strategy(s).build());
-            int blockStart = prompt.length;
+            int blockStart = -1;
             int cachedSteps = 0;
+            int blockStarts = 0;
             for (StepRecord step : r.trace()) {
                 int from = prompt.length + (step.window()[0] - prompt.length) / 8 * 8;
-                if (from != blockStart || step.queryRows().length == n) {
+                int to = s == Strategy.FAST_DLLM_PREFIX ? n : from + 8;
+                if (from != blockStart) {
                     assertThat(step.queryRows()).hasSize(n);
+                    if (threshold != null) {
+                        // Dream's block start: exactly one token, the block's first position.
+                        assertThat(step.decodedPositions()).as(s.id()).containsExactly(from);
+                    }
                     blockStart = from;
+                    blockStarts++;
                 } else {
-                    int to = s == Strategy.FAST_DLLM_PREFIX ? n : from + 8;
-                    // Row from-1 decides the block's first position.
-                    assertThat(step.queryRows()).as(s.id()).containsExactly(IntStream.range(from - 1, to).toArray());
+                    // With a threshold the cached steps feed from the block start (its first position is decoded);
+                    // on the schedule path row from-1 is fed too, for the first position's logits.
+                    int first = threshold != null ? from : from - 1;
+                    assertThat(step.queryRows()).as(s.id()).containsExactly(IntStream.range(first, to).toArray());
                     assertThat(step.startReset()).isEqualTo(layers);
                     cachedSteps++;
                 }
             }
+            assertThat(blockStarts).isEqualTo(2);
             assertThat(cachedSteps).isPositive();
+            assertThat(r.stats().nfe()).isEqualTo(blockStarts + cachedSteps);
             assertThat(r.sequence()).doesNotContain(model.maskTokenId());
         }
     }
