@@ -20,7 +20,7 @@ final class EngineArgs {
 
     /** Usage lines of the shared options, indented to follow a command's synopsis. */
     static final String USAGE = """
-              --model DIR           LLaDA checkpoint folder (config.json, safetensors, tokenizer.json);
+              --model DIR           LLaDA or Dream checkpoint folder (config.json, safetensors, tokenizer);
                                     default: the embedded tiny-llada model
               --device cpu|gpu|auto where the weights live (default cpu)
               --strategy S          llada|fast-dllm|fast-dllm-prefix|fast-dllm-dual|elastic (default elastic)
@@ -30,6 +30,7 @@ final class EngineArgs {
               --gamma X             elastic drift threshold (0.9)       --track-num N     tracked tokens per layer
               --block-caching B     true|false (default true)           --temperature X   llada sampling (0 = greedy)
               --remasking R         low-confidence|random               --seed N          sampling seed
+                                    (Dream's llada: low-confidence|topk-margin|entropy)
             """;
 
     Path model;
@@ -186,6 +187,6 @@ final class EngineArgs {
                 return r;
             }
         }
-        throw new IllegalArgumentException(label + " must be low-confidence or random, got '" + v + "'");
+        throw new IllegalArgumentException(label + " must be low-confidence, random, topk-margin or entropy, got '" + v + "'");
     }
 }

@@ -95,6 +95,10 @@ final class InfoCommand {
     private static void print(PrintStream out, ElasticCacheEngine engine, boolean embedded, int genLength,
             Integer promptLength, String prompt) throws IOException {
         ModelInfo info = engine.modelInfo();
+        if (info.family() != dev.elasticcache.model.ModelFamily.LLADA) {
+            printOtherFamily(out, engine);
+            return;
+        }
         LladaConfig c = info.config();
         Path folder = info.folder();
         JsonObject rawConfig = JsonParser.parseString(
@@ -180,6 +184,28 @@ final class InfoCommand {
         if (embedded) {
             row(out, "embedded resource", EmbeddedModel.RESOURCE_FOLDER);
         }
+    }
+
+    /** The family-neutral facts of a non-LLaDA model (Dream): no LLaDA config, infill or cache sizing rows yet. */
+    private static void printOtherFamily(PrintStream out, ElasticCacheEngine engine) {
+        ModelInfo info = engine.modelInfo();
+        dev.elasticcache.model.DiffusionModel m = engine.diffusionModel();
+        row(out, "model", info.name());
+        row(out, "folder", info.folder().toString());
+        row(out, "family", info.family().displayName() + " (logits shifted: row p-1 predicts position p)");
+        row(out, "parameters", info.parameters() + " (" + millions(info.parameters()) + ")");
+        row(out, "layers", String.valueOf(m.layers()));
+        row(out, "hidden", String.valueOf(m.hiddenSize()));
+        row(out, "heads", m.heads() + " (head dim " + m.headDim() + ")");
+        row(out, "kv heads", String.valueOf(m.kvHeads()));
+        row(out, "mlp hidden", String.valueOf(m.mlpHiddenSize()));
+        row(out, "vocab", engine.textTokenizer().vocabSize() + " tokenizer ids (head rows " + m.logitsWidth() + ")");
+        row(out, "max sequence", m.maxLength() + " tokens (as loaded)");
+        String stops = engine.dreamTokenizer().flatMap(t -> t.imEndTokenId().isPresent()
+                ? java.util.Optional.of(" / <|im_end|> " + t.imEndTokenId().getAsInt()) : java.util.Optional.empty()).orElse("");
+        row(out, "mask / eos", m.maskTokenId() + " / " + m.eosTokenId() + " (stops: <|endoftext|> " + m.eosTokenId() + stops + ")");
+        row(out, "device", info.device());
+        row(out, "load time", String.format(Locale.ROOT, "%.3f s", info.loadTime().toNanos() / 1e9));
     }
 
     /** K and V of every layer for one token: {@code 2 * layers * kv_heads * head_dim * bytes}. */

@@ -1,7 +1,6 @@
 package dev.elasticcache.decode;
 
-import dev.elasticcache.model.LladaConfig;
-import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.structured.Alignment;
 import dev.elasticcache.structured.Slot;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.function.BooleanSupplier;
  * trace and the hooks (listener, cancellation). A decoder drives it step by step through {@link #commit}.
  */
 public final class DecodeRun {
-    private final LladaModel model;
+    private final DiffusionModel model;
     private final DecodingOptions options;
     private final int promptLength;
     private final int[] sequence;
@@ -32,13 +31,15 @@ public final class DecodeRun {
     private int tokensDecoded;
     private int steps;
     private int[] terminators;
+    /** Ids at or above this are never chosen (logits wider than the tokenizer's vocabulary); MAX_VALUE: no limit. */
+    private int vocabularyLimit = Integer.MAX_VALUE;
     /** Structured runs only: the canvas, the slot of every position (or null) and the positions a filler closed. */
     private final AnswerCanvas canvas;
     private final Slot[] slotAt;
     private final boolean[] closed;
     private final java.util.Set<Slot> slotsClosed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    public DecodeRun(LladaModel model, int[] prompt, DecodingOptions options, DecodeListener listener,
+    public DecodeRun(DiffusionModel model, int[] prompt, DecodingOptions options, DecodeListener listener,
             BooleanSupplier cancelled, boolean tracing) {
         this(model, prompt, null, options, listener, cancelled, tracing);
     }
@@ -47,12 +48,16 @@ public final class DecodeRun {
      * A run whose answer region is {@code canvas} (fixed text and constrained slots) instead of
      * {@code options.genLength()} free masks; null gives the free run.
      */
-    public DecodeRun(LladaModel model, int[] prompt, AnswerCanvas canvas, DecodingOptions options,
+    public DecodeRun(DiffusionModel model, int[] prompt, AnswerCanvas canvas, DecodingOptions options,
             DecodeListener listener, BooleanSupplier cancelled, boolean tracing) {
         this.model = model;
         this.options = options.validate();
+        if (model.logitsShift() && prompt.length == 0) {
+            throw new IllegalArgumentException(model.family().displayName() + " predicts position p from the logits of"
+                    + " position p-1, so the prompt must hold at least one token");
+        }
         this.promptLength = prompt.length;
-        this.maskId = model.config().maskTokenId();
+        this.maskId = model.maskTokenId();
         this.canvas = canvas;
         int gen = canvas == null ? options.genLength() : canvas.tokens().length;
         this.sequence = Arrays.copyOf(prompt, prompt.length + gen);
@@ -72,7 +77,7 @@ public final class DecodeRun {
         this.cancelled = cancelled == null ? () -> false : cancelled;
         this.tracing = tracing;
         this.random = new Random(options.seed());
-        this.terminators = new int[] {model.config().eosTokenId(), maskId};
+        this.terminators = new int[] {model.eosTokenId(), maskId};
     }
 
     /**
@@ -85,17 +90,34 @@ public final class DecodeRun {
         return this;
     }
 
+    /**
+     * Never chooses an id at or above {@code limit}: for a model whose logits rows are wider than its tokenizer's
+     * vocabulary (Dream-7B: 152064 rows, ids up to 151666), the padding columns count as minus infinity, so
+     * they neither win nor change any confidence.
+     */
+    public DecodeRun withVocabularyLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("vocabulary limit must be positive, got " + limit);
+        }
+        vocabularyLimit = limit;
+        return this;
+    }
+
     /** A run with no listener, no cancellation and no trace. */
-    public static DecodeRun of(LladaModel model, int[] prompt, DecodingOptions options) {
+    public static DecodeRun of(DiffusionModel model, int[] prompt, DecodingOptions options) {
         return new DecodeRun(model, prompt, options, null, null, false);
     }
 
-    public LladaModel model() {
+    public DiffusionModel model() {
         return model;
     }
 
-    public LladaConfig config() {
-        return model.config();
+    /**
+     * The logits rows that decide {@code positions} (in order): p itself, or p-1 for a family with shifted
+     * logits (Dream). See {@link Forward#logitRows}.
+     */
+    public int[] logitRows(int[] positions) {
+        return Forward.logitRows(model, positions);
     }
 
     public DecodingOptions options() {
@@ -135,6 +157,12 @@ public final class DecodeRun {
      * (unrestricted outside slots and in free runs).
      */
     public Predictions predict(float[] logits, int[] positions) {
+        int width = positions.length == 0 ? 0 : logits.length / positions.length;
+        if (vocabularyLimit < width) {
+            for (int r = 0; r < positions.length; r++) {
+                Arrays.fill(logits, r * width + vocabularyLimit, (r + 1) * width, Float.NEGATIVE_INFINITY);
+            }
+        }
         if (canvas == null) {
             return Predictions.of(logits, positions.length, options.temperature(), random);
         }
@@ -237,7 +265,7 @@ public final class DecodeRun {
     /** Ends the run and builds the result. */
     public DecodeResult finish() {
         long wall = System.nanoTime() - start;
-        int layers = model.config().nLayers();
+        int layers = model.layers();
         double fraction = nfe == 0 ? 0 : recomputedLayers / ((double) nfe * layers);
         DecodingStats stats = new DecodingStats(options.strategy(), nfe, layerRows, fraction, tokensDecoded,
                 answerTokens(), wall);

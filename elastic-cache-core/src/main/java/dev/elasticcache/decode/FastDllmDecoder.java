@@ -4,15 +4,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import dev.elasticcache.model.ForwardBlocks;
+import dev.elasticcache.model.IntraOpThreads;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.Qkv;
 import dev.elasticcache.model.TensorOps;
+import java.util.Arrays;
 
 /**
  * Fast-dLLM: confidence-threshold parallel decoding inside the current block (the top candidate always,
  * every other one whose confidence reaches the threshold), with no cache, the prefix cache (prompt and
  * finished blocks, refreshed at each block start) or the dual cache (everything but the current block,
  * refreshed at each block start). Without a threshold it follows the linear transfer schedule.
+ *
+ * <p>On a family with shifted logits (Dream) position p reads logits row p-1; with a threshold the prefix and
+ * dual caches follow the official Dream code (dream.md §3): each block-start forward decodes exactly the block's
+ * first position, unconditionally, and the cached steps feed from the block start.
  */
 final class FastDllmDecoder implements Decoder {
 
@@ -20,49 +28,71 @@ final class FastDllmDecoder implements Decoder {
     enum Cache { NONE, PREFIX, DUAL }
 
     private final Cache cache;
+    private final boolean reference;
 
     FastDllmDecoder(Cache cache) {
+        this(cache, false);
+    }
+
+    /** @param reference run the model's op-by-op blocks (the pre-issue-16 path) instead of the fused ones */
+    FastDllmDecoder(Cache cache, boolean reference) {
         this.cache = cache;
+        this.reference = reference;
     }
 
     @Override
     public DecodeResult decode(DecodeRun run) {
         DecodingOptions o = run.options();
-        LladaModel model = run.model();
-        int layers = run.config().nLayers();
+        DiffusionModel model = run.model();
+        int layers = run.model().layers();
         int n = run.length();
         int blocks = Blocks.count(run);
         int stepsPerBlock = o.resolvedSteps() / (o.genLength() / o.blockLength());
-        for (int b = 0; b < blocks; b++) {
-            int from = run.promptLength() + b * o.blockLength();
-            int to = Math.min(from + o.blockLength(), n);
-            int masks = run.maskedIn(from, to).length;
-            if (masks == 0) {
-                continue;
-            }
-            int[] schedule = o.threshold() == null
-                    ? TransferSchedule.of(masks, Blocks.steps(run, stepsPerBlock, masks)) : null;
-            NDArray[] keys = new NDArray[layers];
-            NDArray[] values = new NDArray[layers];
-            try (NDManager blockScope = model.manager().newSubManager()) {
-                for (int step = 0; run.maskedIn(from, to).length > 0; step++) {
-                    run.checkCancelled();
-                    int[] candidates = run.maskedIn(from, to);
-                    boolean refresh = cache == Cache.NONE || step == 0;
-                    int[] rows = refresh ? Forward.span(0, n) : cache == Cache.PREFIX ? Forward.span(from, n) : Forward.span(from, to);
-                    float[] logits;
-                    try (NDManager scope = blockScope.newSubManager()) {
-                        NDArray hidden = refresh
-                                ? Forward.fullHidden(model, scope, run.tokens(), (l, qkv) -> keep(blockScope, keys, values, l, qkv, from))
-                                : cachedHidden(model, scope, run.tokens(), rows, keys, values);
-                        logits = Forward.logitsAt(model, hidden, Forward.shift(candidates, rows[0]));
+        ForwardBlocks ops = Forward.blocks(model, reference);
+        try (IntraOpThreads.Layers threads = Forward.threads(model, reference)) {
+            for (int b = 0; b < blocks; b++) {
+                int from = run.promptLength() + b * o.blockLength();
+                int to = Math.min(from + o.blockLength(), n);
+                int masks = run.maskedIn(from, to).length;
+                if (masks == 0) {
+                    continue;
+                }
+                // Dream's threshold caches (dream.md §3): the block-start forward decodes exactly the block's first
+                // position (argmax of row from-1, unconditionally), then the cached steps feed from the block start.
+                // Otherwise a shifted family also feeds row from-1, which holds the logits of the first position.
+                boolean dreamStart = model.logitsShift() && cache != Cache.NONE && o.threshold() != null;
+                int fed = dreamStart ? from : from - Forward.lead(model);
+                int[] schedule = o.threshold() == null
+                        ? TransferSchedule.of(masks, Blocks.steps(run, stepsPerBlock, masks)) : null;
+                NDArray[] keys = new NDArray[layers];
+                NDArray[] values = new NDArray[layers];
+                try (NDManager blockScope = model.manager().newSubManager()) {
+                    for (int step = 0; run.maskedIn(from, to).length > 0; step++) {
+                        run.checkCancelled();
+                        int[] candidates = run.maskedIn(from, to);
+                        boolean refresh = cache == Cache.NONE || step == 0;
+                        int[] rows = refresh ? Forward.span(0, n) : cache == Cache.PREFIX ? Forward.span(fed, n) : Forward.span(fed, to);
+                        float[] logits;
+                        try (NDManager scope = blockScope.newSubManager()) {
+                            threads.layer(rows.length, n);
+                            NDArray hidden = refresh
+                                    ? Forward.fullHidden(model, ops, scope, run.tokens(), (l, qkv) -> keep(blockScope, keys, values, l, qkv, fed))
+                                    : cachedHidden(model, ops, scope, run.tokens(), rows, keys, values);
+                            threads.head(candidates.length);
+                            // A first position still masked in a Dream cached step (decoded as MASK) reads the first fed
+                            // row's own logits, as the official in-feed shift does.
+                            int[] logitRows = Arrays.stream(Forward.shift(run.logitRows(candidates), rows[0]))
+                                    .map(r -> Math.max(r, 0)).toArray();
+                            logits = Forward.logitsAt(ops, hidden, logitRows);
+                        }
+                        run.countForward((long) rows.length * layers, refresh ? layers : 0);
+                        Predictions pred = run.predict(logits, candidates);
+                        int[] chosen = dreamStart && refresh && candidates[0] == from ? new int[] {0}
+                                : schedule == null
+                                ? aboveThreshold(pred.confidence(), o.threshold())
+                                : Ranking.topK(pred.confidence(), Math.min(schedule[Math.min(step, schedule.length - 1)], candidates.length));
+                        LladaDecoder.commitChosen(run, candidates, rows, refresh ? 0 : layers, pred, Ranking.ascending(chosen));
                     }
-                    run.countForward((long) rows.length * layers, refresh ? layers : 0);
-                    Predictions pred = run.predict(logits, candidates);
-                    int[] chosen = schedule == null
-                            ? aboveThreshold(pred.confidence(), o.threshold())
-                            : Ranking.topK(pred.confidence(), Math.min(schedule[Math.min(step, schedule.length - 1)], candidates.length));
-                    LladaDecoder.commitChosen(run, candidates, rows, refresh ? 0 : layers, pred, Ranking.ascending(chosen));
                 }
             }
         }
@@ -79,7 +109,7 @@ final class FastDllmDecoder implements Decoder {
         return java.util.Arrays.copyOf(ranked, keep);
     }
 
-    /** Keeps a block-start layer's K/V: all N rows (dual) or only the prefix before the block (prefix). */
+    /** Keeps a block-start layer's K/V: all N rows (dual) or only the prefix before the first fed row (prefix). */
     private void keep(NDManager blockScope, NDArray[] keysT, NDArray[] values, int layer, Qkv qkv, int blockStart) {
         if (cache == Cache.NONE) {
             return;
@@ -93,18 +123,18 @@ final class FastDllmDecoder implements Decoder {
     }
 
     /** Forward of {@code rows} only, attending over cached keys/values for the rest of the sequence. */
-    private NDArray cachedHidden(LladaModel model, NDManager scope, int[] tokens, int[] rows, NDArray[] keys,
-            NDArray[] values) {
+    private NDArray cachedHidden(DiffusionModel model, ForwardBlocks blocks, NDManager scope, int[] tokens, int[] rows,
+            NDArray[] keys, NDArray[] values) {
         int[] ids = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
             ids[i] = tokens[rows[i]];
         }
-        NDList tables = model.ropeTables(TensorOps.indices(scope, rows));
+        NDList tables = blocks.ropeTables(TensorOps.indices(scope, rows));
         NDArray h = model.embed(TensorOps.indices(scope, ids));
         NDIndex freshValues = new NDIndex(":, {}:{}, :", rows[0], rows[0] + rows.length);
         NDIndex freshKeys = new NDIndex(":, :, {}:{}", rows[0], rows[0] + rows.length);
-        for (int l = 0; l < model.config().nLayers(); l++) {
-            Qkv qkv = model.project(l, h, tables);
+        for (int l = 0; l < model.layers(); l++) {
+            Qkv qkv = blocks.project(l, h, tables);
             NDArray kT;
             NDArray v;
             if (cache == Cache.PREFIX) {
@@ -116,7 +146,7 @@ final class FastDllmDecoder implements Decoder {
                 kT = keys[l];
                 v = values[l];
             }
-            h = model.completeBlock(l, h, model.attend(qkv.q(), kT, v).context());
+            h = blocks.completeBlock(l, h, blocks.attend(qkv.q(), kT, v).context());
         }
         return h;
     }

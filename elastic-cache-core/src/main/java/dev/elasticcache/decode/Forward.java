@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import dev.elasticcache.model.ForwardBlocks;
+import dev.elasticcache.model.IntraOpThreads;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.Qkv;
 import dev.elasticcache.model.TensorOps;
@@ -20,24 +23,56 @@ final class Forward {
         LayerSink NONE = (layer, qkv) -> {};
     }
 
+    /**
+     * The forward blocks a decoder runs: the model's fused blocks, or the model's own op-by-op blocks for the
+     * reference decoders ({@link ReferenceDecoders}). Both give the same numbers bit for bit.
+     */
+    static ForwardBlocks blocks(DiffusionModel model, boolean reference) {
+        return reference ? model : model.fused();
+    }
+
+    /** The per-layer intra-op thread switch of a decode: {@link IntraOpThreads#unchanged} for the reference decoders. */
+    static IntraOpThreads.Layers threads(DiffusionModel model, boolean reference) {
+        return reference ? IntraOpThreads.unchanged(model) : IntraOpThreads.layers(model);
+    }
+
     /** Final-layer hidden rows [N, d] of a cache-free forward over the whole sequence at positions 0..N-1. */
-    static NDArray fullHidden(LladaModel model, NDManager scope, int[] tokens, LayerSink sink) {
+    static NDArray fullHidden(DiffusionModel model, NDManager scope, int[] tokens, LayerSink sink) {
+        return fullHidden(model, model.fused(), scope, tokens, sink);
+    }
+
+    /** {@link #fullHidden(DiffusionModel, NDManager, int[], LayerSink)} through the given blocks. */
+    static NDArray fullHidden(DiffusionModel model, ForwardBlocks blocks, NDManager scope, int[] tokens, LayerSink sink) {
         int n = tokens.length;
-        NDList tables = model.ropeTables(TensorOps.range(scope, n));
+        NDList tables = blocks.ropeTables(TensorOps.range(scope, n));
         NDArray h = model.embed(TensorOps.indices(scope, tokens));
-        for (int l = 0; l < model.config().nLayers(); l++) {
-            Qkv qkv = model.project(l, h, tables);
+        for (int l = 0; l < model.layers(); l++) {
+            Qkv qkv = blocks.project(l, h, tables);
             sink.accept(l, qkv);
-            h = model.completeBlock(l, h, model.attend(qkv.q(), LladaModel.keysT(qkv.k()), qkv.v()).context());
+            h = blocks.completeBlock(l, h, blocks.attend(qkv.q(), LladaModel.keysT(qkv.k()), qkv.v()).context());
         }
         return h;
     }
 
     /** Logits of the given rows of {@code hidden}, row-major [rows.length, vocab] in Java memory. */
-    static float[] logitsAt(LladaModel model, NDArray hidden, int[] rows) {
+    static float[] logitsAt(ForwardBlocks blocks, NDArray hidden, int[] rows) {
         NDManager scope = hidden.getManager();
         NDArray picked = hidden.get(scope, new NDIndex("{}", TensorOps.indices(scope, rows)));
-        return model.logits(picked).toFloatArray();
+        return blocks.logits(picked).toFloatArray();
+    }
+
+    /**
+     * The logits rows that decide {@code positions}, in their order: the positions themselves, or p-1 for each
+     * position p when the family's logits are shifted (Dream: row p-1 predicts position p, dream.md §1.4). Every
+     * strategy reads its logits through this one mapping.
+     */
+    static int[] logitRows(DiffusionModel model, int[] positions) {
+        return model.logitsShift() ? shift(positions, 1) : positions;
+    }
+
+    /** Rows fed before {@code position} so that its deciding logits row is computed: 1 when shifted, else 0. */
+    static int lead(DiffusionModel model) {
+        return model.logitsShift() ? 1 : 0;
     }
 
     /** Positions from..to-1. */

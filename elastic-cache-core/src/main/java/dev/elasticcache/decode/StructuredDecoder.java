@@ -2,7 +2,7 @@ package dev.elasticcache.decode;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
-import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.structured.Canvas;
 import dev.elasticcache.structured.CanvasBuilder;
 import dev.elasticcache.structured.ChoiceRegion;
@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * canonicalises the values, so the document is valid against its schema whatever the model predicts.
  */
 public final class StructuredDecoder {
-    private final LladaModel model;
+    private final DiffusionModel model;
     private final CanvasBuilder builder;
     private final int[] trailer;
     private final Decoder decoder;
@@ -33,7 +33,7 @@ public final class StructuredDecoder {
     /**
      * @param trailer fixed tokens after the canvas (end of turn and EOS padding, as the model saw answers end)
      */
-    public StructuredDecoder(LladaModel model, CanvasBuilder builder, int[] trailer, Strategy strategy) {
+    public StructuredDecoder(DiffusionModel model, CanvasBuilder builder, int[] trailer, Strategy strategy) {
         this.model = model;
         this.builder = builder;
         this.trailer = trailer.clone();
@@ -96,7 +96,7 @@ public final class StructuredDecoder {
      */
     public boolean startsWith(int[] prompt, int masks, int marker) {
         int[] tokens = Arrays.copyOf(prompt, prompt.length + masks);
-        Arrays.fill(tokens, prompt.length, tokens.length, model.config().maskTokenId());
+        Arrays.fill(tokens, prompt.length, tokens.length, model.maskTokenId());
         float[] logits = logits(tokens, new int[] {prompt.length});
         int best = 0;
         for (int v = 1; v < logits.length; v++) {
@@ -151,7 +151,7 @@ public final class StructuredDecoder {
         AnswerCanvas ac = new AnswerCanvas(answer, canvas.slots(), builder.format(), canvas.length());
         DecodeRun run = new DecodeRun(model, prompt, ac, options, hooks.listener(), hooks.cancelled(), hooks.tracing());
         int n = prompt.length + answer.length;
-        int layers = model.config().nLayers();
+        int layers = model.layers();
         int[] allRows = Forward.span(0, n);
         for (ChoicePass pass : passes) {
             // Each pass was a cache-free forward over all rows of the sequence it saw.
@@ -168,7 +168,8 @@ public final class StructuredDecoder {
 
     private float[] logits(int[] tokens, int[] rows) {
         try (NDManager scope = model.manager().newSubManager()) {
-            return Forward.logitsAt(model, Forward.fullHidden(model, scope, tokens, Forward.LayerSink.NONE), rows);
+            return Forward.logitsAt(model.fused(), Forward.fullHidden(model, scope, tokens, Forward.LayerSink.NONE),
+                    Forward.logitRows(model, rows));
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.elasticcache.engine;
 
 import dev.elasticcache.decode.AnswerSpan;
-import dev.elasticcache.tokenizer.LladaTokenizer;
+import dev.elasticcache.tokenizer.TokenText;
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,7 +11,7 @@ import java.util.List;
  * start of a stop sequence, or an incomplete UTF-8 character, is held back so streamed text is never retracted.
  */
 final class AnswerText {
-    private final LladaTokenizer tokenizer;
+    private final TokenText tokenizer;
     private final int promptLength;
     private final int maskId;
     /** The end tokens plus the mask: the finished prefix stops at the first of them. */
@@ -21,7 +21,7 @@ final class AnswerText {
     private boolean stopped;
     private boolean complete;
 
-    AnswerText(LladaTokenizer tokenizer, int promptLength, int maskId, int[] terminators, List<String> stops) {
+    AnswerText(TokenText tokenizer, int promptLength, int maskId, int[] terminators, List<String> stops) {
         this.tokenizer = tokenizer;
         this.promptLength = promptLength;
         this.maskId = maskId;

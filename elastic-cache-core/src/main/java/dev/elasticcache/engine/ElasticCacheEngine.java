@@ -13,12 +13,19 @@ import dev.elasticcache.decode.DecodingStats;
 import dev.elasticcache.decode.StructuredDecoder;
 import dev.elasticcache.structured.InfillSettings;
 import dev.elasticcache.structured.ToolPrompt;
+import dev.elasticcache.model.DiffusionModel;
+import dev.elasticcache.model.DreamModel;
+import dev.elasticcache.model.DreamTensorLayout;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
+import dev.elasticcache.model.ModelFamily;
+import dev.elasticcache.tokenizer.DreamTokenizer;
 import dev.elasticcache.tokenizer.LladaTokenizer;
+import dev.elasticcache.tokenizer.TokenText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -33,14 +40,21 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The public facade: one loaded LLaDA model and its tokenizer, decoding one request at a time on its own
+ * The public facade: one loaded model (LLaDA, or Dream: the family is read from config.json) and its tokenizer, decoding one request at a time on its own
  * thread while up to {@code queueCapacity} requests wait. A full queue refuses at once with
  * {@link EngineOverloadedException}; every request has a deadline; cancelled, timed-out and failed requests
  * free their native memory before the next one starts. Thread-safe; close it to free the weights.
  */
 public final class ElasticCacheEngine implements AutoCloseable {
-    private final LladaModel model;
+    private final DiffusionModel model;
+    /** The LLaDA tokenizer, or null for another family. */
     private final LladaTokenizer tokenizer;
+    /** The Dream tokenizer, or null for another family. */
+    private final DreamTokenizer dreamTokenizer;
+    /** Whichever of the two is loaded. */
+    private final TokenText text;
+    /** EOS, then the end-of-turn token: where an answer ends. */
+    private final int[] stopIds;
     private final EngineConfig config;
     private final ModelInfo info;
     private final ThreadPoolExecutor worker;
@@ -52,12 +66,25 @@ public final class ElasticCacheEngine implements AutoCloseable {
 
     private ElasticCacheEngine(LladaModel model, LladaTokenizer tokenizer, EngineConfig config, ModelInfo info,
             InfillSettings infill) {
+        this(model, tokenizer, null, tokenizer, new int[] {model.eosTokenId(), tokenizer.eotTokenId()}, config, info,
+                new StructuredGeneration(model, tokenizer, infill.format(tokenizer), config.infillLimits(),
+                        config.maxToolRounds()));
+    }
+
+    private ElasticCacheEngine(DreamModel model, DreamTokenizer tokenizer, EngineConfig config, ModelInfo info) {
+        this(model, null, tokenizer, tokenizer, dreamStopIds(model, tokenizer), config, info, null);
+    }
+
+    private ElasticCacheEngine(DiffusionModel model, LladaTokenizer tokenizer, DreamTokenizer dreamTokenizer, TokenText text,
+            int[] stopIds, EngineConfig config, ModelInfo info, StructuredGeneration structured) {
         this.model = model;
         this.tokenizer = tokenizer;
+        this.dreamTokenizer = dreamTokenizer;
+        this.text = text;
+        this.stopIds = stopIds;
         this.config = config;
         this.info = info;
-        this.structured = new StructuredGeneration(model, tokenizer, infill.format(tokenizer), config.infillLimits(),
-                config.maxToolRounds());
+        this.structured = structured;
         // Admission is decided by the permits (one decoding + queueCapacity waiting), released before a
         // request's future completes, so a caller that saw its answer can submit again at once.
         this.admission = new Semaphore(config.queueCapacity() + 1);
@@ -76,7 +103,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
         DjlDefaults.apply();
         long start = System.nanoTime();
         Path folder = config.modelDir() != null ? config.modelDir() : EmbeddedModel.folder();
+        // An unknown family fails here, naming config.json and listing the supported families.
+        ModelFamily family = config.modelDir() == null ? ModelFamily.LLADA : ModelFamily.detect(folder);
         Device device = resolveDevice(config.device());
+        if (family == ModelFamily.DREAM) {
+            return loadDream(config, folder, device, start);
+        }
         LladaTokenizer tokenizer = LladaTokenizer.open(folder);
         LladaModel model = null;
         try {
@@ -95,6 +127,50 @@ public final class ElasticCacheEngine implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
+    }
+
+    /** A Dream folder: DreamModel, DreamTokenizer and its chat_template; nothing stays allocated on failure. */
+    private static ElasticCacheEngine loadDream(EngineConfig config, Path folder, Device device, long start) {
+        DreamTokenizer tokenizer = DreamTokenizer.open(folder);
+        DreamModel model = null;
+        try {
+            model = DreamModel.load(folder, device);
+            checkTokenizerMatchesModel(folder, tokenizer, model);
+            ModelInfo info = new ModelInfo(String.valueOf(folder.getFileName()), folder, null,
+                    DreamTensorLayout.parameterCount(model.config()), deviceName(device),
+                    Duration.ofNanos(System.nanoTime() - start), ModelCard.read(folder), ModelFamily.DREAM);
+            return new ElasticCacheEngine(model, tokenizer, config, info);
+        } catch (RuntimeException | Error e) {
+            if (model != null) {
+                model.close();
+            }
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static void checkTokenizerMatchesModel(Path folder, DreamTokenizer tokenizer, DreamModel model) {
+        Path configJson = folder.resolve(ModelFamily.CONFIG_FILE);
+        if (tokenizer.maskTokenId() != model.maskTokenId()) {
+            throw new CheckpointException(configJson + ": mask_token_id " + model.maskTokenId() + " disagrees with the"
+                    + " tokenizer, where " + DreamTokenizer.MASK_TOKEN + " is " + tokenizer.maskTokenId()
+                    + "; use the tokenizer that belongs to this checkpoint");
+        }
+        if (tokenizer.eosTokenId() != model.eosTokenId()) {
+            throw new CheckpointException(configJson + ": eos_token_id " + model.eosTokenId() + " disagrees with the"
+                    + " tokenizer, where " + DreamTokenizer.EOS_TOKEN + " is " + tokenizer.eosTokenId()
+                    + "; use the tokenizer that belongs to this checkpoint");
+        }
+        if (tokenizer.vocabSize() > model.logitsWidth()) {
+            throw new CheckpointException(folder.resolve(DreamTokenizer.TOKENIZER_FILE) + ": the tokenizer has "
+                    + tokenizer.vocabSize() + " tokens but the model's head has only " + model.logitsWidth() + " rows");
+        }
+    }
+
+    /** Dream answers end at {@code <|endoftext|>} (EOS) and at {@code <|im_end|>} (end of a ChatML turn). */
+    private static int[] dreamStopIds(DreamModel model, DreamTokenizer tokenizer) {
+        return tokenizer.imEndTokenId().isPresent()
+                ? new int[] {model.eosTokenId(), tokenizer.imEndTokenId().getAsInt()} : new int[] {model.eosTokenId()};
     }
 
     private static void checkTokenizerMatchesModel(Path folder, LladaTokenizer tokenizer, LladaModel model) {
@@ -203,8 +279,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
         if (request.plan() != null) {
             return decodeStructured(request, handle, listener, deadline, timeout);
         }
-        int[] terminators = {model.config().eosTokenId(), tokenizer.eotTokenId()};
-        AnswerText answer = new AnswerText(tokenizer, request.promptIds().length, model.config().maskTokenId(),
+        int[] terminators = stopIds;
+        AnswerText answer = new AnswerText(text, request.promptIds().length, model.maskTokenId(),
                 terminators, request.stopSequences());
         DecodeRun run = new DecodeRun(model, request.promptIds(), request.options(), (step, sequence) -> {
             listener.onStep(step);
@@ -213,7 +289,11 @@ public final class ElasticCacheEngine implements AutoCloseable {
                 listener.onText(delta);
             }
         }, () -> handle.isCancelled() || answer.stopped() || System.nanoTime() > deadline || closed, request.trace())
-                .withTerminators(tokenizer.eotTokenId());
+                .withTerminators(Arrays.copyOfRange(stopIds, 1, stopIds.length));
+        if (text.vocabSize() < model.logitsWidth() && dreamTokenizer != null) {
+            // Padding rows of the head (Dream-7B: 152064 logits, 151667 ids) are never emitted.
+            run.withVocabularyLimit(text.vocabSize());
+        }
         DecodeResult result;
         try {
             result = Decoder.of(request.options().strategy()).decode(run);
@@ -229,7 +309,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         }
         FinishReason reason = answer.stopped() ? FinishReason.STOP_SEQUENCE
                 : result.stats().answerTokens() < request.options().genLength() ? FinishReason.STOP : FinishReason.LENGTH;
-        int generated = answer.stopped() ? tokenizer.encode(answer.text()).length : result.stats().answerTokens();
+        int generated = answer.stopped() ? text.encode(answer.text()).length : result.stats().answerTokens();
         boolean empty = reason == FinishReason.STOP && result.stats().answerTokens() == 0;
         return new GenerationResult(answer.text(), empty ? FinishReason.EMPTY : reason,
                 new Usage(request.promptIds().length, generated), result.stats(), request.promptIds(), result.sequence(),
@@ -288,14 +368,15 @@ public final class ElasticCacheEngine implements AutoCloseable {
         int[] ids;
         if (request.promptIds() != null) {
             ids = request.promptIds().clone();
+            int vocabulary = dreamTokenizer != null ? text.vocabSize() : model.logitsWidth();
             for (int id : ids) {
-                if (id < 0 || id >= model.config().embeddingSize()) {
+                if (id < 0 || id >= vocabulary) {
                     throw new IllegalArgumentException("prompt token id " + id + " is outside the vocabulary [0, "
-                            + model.config().embeddingSize() + ")");
+                            + vocabulary + ")");
                 }
             }
         } else if (request.text() != null) {
-            ids = tokenizer.encode(requireText(request.text(), "prompt text"));
+            ids = text.encode(requireText(request.text(), "prompt text"));
         } else {
             if (request.messages().isEmpty()) {
                 throw new IllegalArgumentException("messages must not be empty; add at least one user message");
@@ -308,7 +389,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
             if (!anyContent) {
                 throw new IllegalArgumentException("the prompt is blank; send a non-empty message");
             }
-            ids = tokenizer.encodeChat(ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler()));
+            if (structured == null && !request.tools().isEmpty()) {
+                throw new IllegalArgumentException(info.family().displayName() + " models take no tools yet (tool calls"
+                        + " and schema output are LLaDA-only); send the request without tools");
+            }
+            ids = structured == null ? dreamTokenizer.encodeChat(request.messages())
+                    : tokenizer.encodeChat(ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler()));
         }
         if (!request.tools().isEmpty() && request.messages() == null) {
             throw new IllegalArgumentException("tools need a chat request (messages); the tool list is rendered into its"
@@ -318,15 +404,21 @@ public final class ElasticCacheEngine implements AutoCloseable {
             throw new IllegalArgumentException("the prompt is empty; send a non-empty prompt");
         }
         for (int id : ids) {
-            if (id == model.config().maskTokenId()) {
-                throw new IllegalArgumentException("the prompt contains the mask token <|mdm_mask|>; remove it from the input");
+            if (id == model.maskTokenId()) {
+                throw new IllegalArgumentException("the prompt contains the mask token "
+                        + (dreamTokenizer != null ? DreamTokenizer.MASK_TOKEN : LladaTokenizer.MASK_TOKEN)
+                        + "; remove it from the input");
             }
         }
-        int max = model.config().maxSequenceLength();
+        int max = model.maxLength();
         if (ids.length + options.genLength() > max) {
             throw new IllegalArgumentException("prompt too long: " + ids.length + " prompt tokens + genLength "
                     + options.genLength() + " = " + (ids.length + options.genLength())
                     + " exceeds the model's max sequence length " + max + "; shorten the prompt or lower genLength");
+        }
+        if (request.structured() && structured == null) {
+            throw new IllegalArgumentException(info.family().displayName() + " models have no schema output yet (tool"
+                    + " calls and schema output are LLaDA-only); send the request without an output schema");
         }
         StructuredGeneration.Plan plan = request.structured() ? structured.plan(request, ids.length, options) : null;
         if (plan != null && !request.stopSequences().isEmpty() && plan.schema() != null) {
@@ -404,12 +496,49 @@ public final class ElasticCacheEngine implements AutoCloseable {
         return config.defaultOptions();
     }
 
+    /**
+     * The LLaDA tokenizer.
+     *
+     * @throws IllegalStateException when the loaded model is of another family (see {@link #textTokenizer()})
+     */
     public LladaTokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new IllegalStateException("the loaded model is " + info.family().displayName()
+                    + ", not LLaDA; use textTokenizer() or dreamTokenizer()");
+        }
         return tokenizer;
     }
 
-    /** The loaded model (for benchmarks and advanced use; do not close it). */
+    /** The Dream tokenizer, when the loaded model is Dream. */
+    public java.util.Optional<DreamTokenizer> dreamTokenizer() {
+        return java.util.Optional.ofNullable(dreamTokenizer);
+    }
+
+    /** The loaded tokenizer as text in, ids out, whatever the family. */
+    public TokenText textTokenizer() {
+        return text;
+    }
+
+    /** The loaded model's family. */
+    public ModelFamily family() {
+        return info.family();
+    }
+
+    /**
+     * The loaded LLaDA model (for benchmarks and advanced use; do not close it).
+     *
+     * @throws IllegalStateException when the loaded model is of another family (see {@link #diffusionModel()})
+     */
     public LladaModel model() {
+        if (!(model instanceof LladaModel llada)) {
+            throw new IllegalStateException("the loaded model is " + info.family().displayName()
+                    + ", not LLaDA; use diffusionModel()");
+        }
+        return llada;
+    }
+
+    /** The loaded model, whatever its family (do not close it). */
+    public DiffusionModel diffusionModel() {
         return model;
     }
 
@@ -437,7 +566,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         model.close();
-        tokenizer.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        if (dreamTokenizer != null) {
+            dreamTokenizer.close();
+        }
     }
 
     private record PreparedRequest(int[] promptIds, DecodingOptions options, java.util.List<String> stopSequences,

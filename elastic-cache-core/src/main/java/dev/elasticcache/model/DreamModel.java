@@ -26,7 +26,7 @@ import java.nio.file.Path;
  * <p>Every intermediate result is owned by the manager of the caller's input arrays, so a caller frees a
  * step's native memory by closing one scope.
  */
-public final class DreamModel implements AutoCloseable {
+public final class DreamModel implements DiffusionModel {
     /** Longest sequence the RoPE tables are built for unless the config allows fewer positions. */
     public static final int DEFAULT_MAX_CONTEXT = 16384;
 
@@ -112,16 +112,76 @@ public final class DreamModel implements AutoCloseable {
         return weights;
     }
 
-    /** The family of this model: {@link ModelFamily#DREAM}. */
+    /** The family of this model: {@link ModelFamily#DREAM} (shifted logits: row p-1 predicts position p). */
+    @Override
     public ModelFamily family() {
         return ModelFamily.DREAM;
     }
 
+    /** The op-by-op blocks themselves: Dream has no separately fused path yet. */
+    @Override
+    public ForwardBlocks fused() {
+        return this;
+    }
+
+    @Override
+    public int layers() {
+        return config.numHiddenLayers();
+    }
+
+    @Override
+    public int heads() {
+        return config.numAttentionHeads();
+    }
+
+    @Override
+    public int kvHeads() {
+        return config.numKeyValueHeads();
+    }
+
+    @Override
+    public int headDim() {
+        return config.headDim();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return config.hiddenSize();
+    }
+
+    @Override
+    public int mlpHiddenSize() {
+        return config.intermediateSize();
+    }
+
+    @Override
+    public int logitsWidth() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int maskTokenId() {
+        return config.maskTokenId();
+    }
+
+    @Override
+    public int eosTokenId() {
+        return config.eosTokenId();
+    }
+
+    /** {@link #maxContext()}. */
+    @Override
+    public int maxLength() {
+        return maxContext;
+    }
+
     /** The manager that owns the weights; callers open their scopes under it. */
+    @Override
     public NDManager manager() {
         return manager;
     }
 
+    @Override
     public Device device() {
         return manager.getDevice();
     }
@@ -132,6 +192,7 @@ public final class DreamModel implements AutoCloseable {
     }
 
     /** Token embeddings [T, d] of int64 ids [T] (no scaling); owned by the ids' manager. */
+    @Override
     public NDArray embed(NDArray ids) {
         return weights.embedding().get(ids.getManager(), new NDIndex("{}", ids));
     }
@@ -143,6 +204,7 @@ public final class DreamModel implements AutoCloseable {
     }
 
     /** RoPE tables for the given int64 absolute positions [T], each below {@link #maxContext()}. */
+    @Override
     public NDList ropeTables(NDArray positions) {
         return rope.tables(positions);
     }
@@ -155,6 +217,7 @@ public final class DreamModel implements AutoCloseable {
      * @param ropeTables {@link #ropeTables} of the rows' absolute positions
      * @return q [H, T, hd], k and v [Hkv, T, hd]
      */
+    @Override
     public Qkv project(int layer, NDArray h, NDList ropeTables) {
         DreamLayerWeights w = weights.layers()[layer];
         long rows = h.getShape().get(0);
@@ -185,6 +248,7 @@ public final class DreamModel implements AutoCloseable {
      * @param v [Hkv, N, hd]
      * @return the context [T, H hd] and the probabilities [H, T, N]
      */
+    @Override
     public AttentionOutput attend(NDArray q, NDArray keysT, NDArray v) {
         NDArray probs = attentionProbs(q, keysT);
         NDArray context = probs.matMul(expandKv(v, q.getManager()));
@@ -194,6 +258,7 @@ public final class DreamModel implements AutoCloseable {
     }
 
     /** Attention probabilities [H, T, N]: {@code softmax((q K^T) / sqrt(hd))} in fp32. */
+    @Override
     public NDArray attentionProbs(NDArray q, NDArray keysT) {
         return q.matMul(expandKv(keysT, q.getManager())).div(sqrtHeadDim).softmax(-1);
     }
@@ -212,6 +277,7 @@ public final class DreamModel implements AutoCloseable {
      * @param context the attention context of the same rows [T, H hd]
      * @return the block's output rows [T, d]
      */
+    @Override
     public NDArray completeBlock(int layer, NDArray h, NDArray context) {
         DreamLayerWeights w = weights.layers()[layer];
         NDArray x = h.add(context.matMul(w.oT()));
@@ -222,6 +288,7 @@ public final class DreamModel implements AutoCloseable {
     }
 
     /** Output logits [T, vocab] of final-layer rows [T, d] (not shifted: row t is the head applied at t). */
+    @Override
     public NDArray logits(NDArray h) {
         return rmsNorm(h, weights.finalNorm()).matMul(weights.headT());
     }
@@ -233,6 +300,7 @@ public final class DreamModel implements AutoCloseable {
      * @return logits [N, vocab]: row t is the model's output at t, which predicts position t+1; owned by the
      *     ids' manager
      */
+    @Override
     public NDArray forward(NDArray ids) {
         NDManager scope = ids.getManager();
         int n = Math.toIntExact(ids.getShape().get(0));

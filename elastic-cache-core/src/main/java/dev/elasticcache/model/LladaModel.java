@@ -27,7 +27,7 @@ import java.nio.file.Path;
  * <p>Every intermediate result is owned by the manager of the caller's input arrays, so a decoder frees a
  * step's native memory by closing one scope.
  */
-public final class LladaModel implements AutoCloseable {
+public final class LladaModel implements DiffusionModel {
     private final LladaConfig config;
     private final LladaWeights weights;
     private final RotaryEmbedding rope;
@@ -37,6 +37,7 @@ public final class LladaModel implements AutoCloseable {
      * autograd graph (the trainer) would still read in the backward pass.
      */
     private final NDArray scale;
+    private final FusedBlocks fused;
 
     /**
      * Wraps weights that already live in {@code manager}; closing the model closes that manager.
@@ -47,6 +48,7 @@ public final class LladaModel implements AutoCloseable {
         this.manager = manager;
         this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta(), config.maxSequenceLength());
         this.scale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
+        this.fused = new FusedBlocks(this, rope, manager);
     }
 
     /** Loads a LLaDA checkpoint folder onto the CPU. */
@@ -141,15 +143,80 @@ public final class LladaModel implements AutoCloseable {
     }
 
     /** The manager that owns the weights; decoders open their scopes under it. */
+    @Override
     public NDManager manager() {
         return manager;
     }
 
+    @Override
     public Device device() {
         return manager.getDevice();
     }
 
+    /** {@link ModelFamily#LLADA}: unshifted logits (row p predicts position p). */
+    @Override
+    public ModelFamily family() {
+        return ModelFamily.LLADA;
+    }
+
+    @Override
+    public int layers() {
+        return config.nLayers();
+    }
+
+    @Override
+    public int heads() {
+        return config.nHeads();
+    }
+
+    @Override
+    public int kvHeads() {
+        return config.nKvHeads();
+    }
+
+    @Override
+    public int headDim() {
+        return config.headDim();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return config.dModel();
+    }
+
+    @Override
+    public int mlpHiddenSize() {
+        return config.mlpHiddenSize();
+    }
+
+    @Override
+    public int logitsWidth() {
+        return config.embeddingSize();
+    }
+
+    @Override
+    public int maskTokenId() {
+        return config.maskTokenId();
+    }
+
+    @Override
+    public int eosTokenId() {
+        return config.eosTokenId();
+    }
+
+    @Override
+    public int maxLength() {
+        return config.maxSequenceLength();
+    }
+
+    /** The same forward blocks with fewer native ops, bit for bit equal: what the decoders' hot loops use. */
+    @Override
+    public FusedBlocks fused() {
+        return fused;
+    }
+
     /** Token embeddings [T, d] of int64 ids [T]; owned by the ids' manager. */
+    @Override
     public NDArray embed(NDArray ids) {
         return weights.embedding().get(ids.getManager(), new NDIndex("{}", ids));
     }
@@ -161,6 +228,7 @@ public final class LladaModel implements AutoCloseable {
     }
 
     /** RoPE tables for the given int64 absolute positions [T]. */
+    @Override
     public NDList ropeTables(NDArray positions) {
         return rope.tables(positions);
     }
@@ -172,6 +240,7 @@ public final class LladaModel implements AutoCloseable {
      * @param h layer inputs (residual stream) [T, d]
      * @param ropeTables {@link #ropeTables} of the rows' absolute positions
      */
+    @Override
     public Qkv project(int layer, NDArray h, NDList ropeTables) {
         LayerWeights w = weights.layers()[layer];
         long rows = h.getShape().get(0);
@@ -199,6 +268,7 @@ public final class LladaModel implements AutoCloseable {
      * @param v [Hkv, N, hd]
      * @return the context [T, H hd] and the probabilities [H, T, N]
      */
+    @Override
     public AttentionOutput attend(NDArray q, NDArray keysT, NDArray v) {
         NDArray probs = attentionProbs(q, keysT);
         NDArray context = probs.matMul(expandKv(v, q.getManager()));
@@ -207,6 +277,7 @@ public final class LladaModel implements AutoCloseable {
     }
 
     /** Attention probabilities only [H, T, N], e.g. of tracked tokens against a previous cache state. */
+    @Override
     public NDArray attentionProbs(NDArray q, NDArray keysT) {
         // Multiply by 1/sqrt(hd) after the matmul, as the reference kernel does.
         return q.matMul(expandKv(keysT, q.getManager())).mul(scale).softmax(-1);
@@ -241,6 +312,7 @@ public final class LladaModel implements AutoCloseable {
      * @param context the attention context of the same rows [T, H hd]
      * @return the block's output rows [T, d]
      */
+    @Override
     public NDArray completeBlock(int layer, NDArray h, NDArray context) {
         LayerWeights w = weights.layers()[layer];
         NDArray x = h.add(context.matMul(w.attnOutT()));
@@ -251,6 +323,7 @@ public final class LladaModel implements AutoCloseable {
     }
 
     /** Output logits [T, embeddingSize] of final-layer rows [T, d]. */
+    @Override
     public NDArray logits(NDArray h) {
         return rmsNorm(h, weights.finalNorm()).matMul(weights.headT());
     }
@@ -261,6 +334,7 @@ public final class LladaModel implements AutoCloseable {
      * @param ids int64 token ids [N]
      * @return logits [N, embeddingSize], owned by the ids' manager
      */
+    @Override
     public NDArray forward(NDArray ids) {
         return forwardSequences(ids.reshape(1, ids.getShape().get(0)));
     }

@@ -1,7 +1,9 @@
 package dev.elasticcache.decode;
 
 import ai.djl.ndarray.NDManager;
-import dev.elasticcache.model.LladaModel;
+import ai.djl.ndarray.NDArray;
+import dev.elasticcache.model.DiffusionModel;
+import dev.elasticcache.model.DreamModel;
 import dev.elasticcache.model.TensorOps;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +11,9 @@ import java.util.List;
 
 /**
  * Cache-free reference decoders for the oracle tests: every step runs the model's plain full forward and
- * applies the strategy's unmasking rule written out directly from the algorithm description.
+ * applies the strategy's unmasking rule written out directly from the algorithm description. For a family
+ * with shifted logits (Dream) the full forward's logits are shifted first ({@link DreamModel#shift}: row p then
+ * predicts position p), so position p is read from row p as for LLaDA.
  */
 final class ReferenceDecoding {
     private ReferenceDecoding() {}
@@ -17,9 +21,10 @@ final class ReferenceDecoding {
     /** The final sequence and, per step, the decoded positions. */
     record Outcome(int[] sequence, List<int[]> decodedPerStep) {}
 
-    static float[][] logitsRows(LladaModel model, int[] tokens, int[] rows) {
+    static float[][] logitsRows(DiffusionModel model, int[] tokens, int[] rows) {
         try (NDManager scope = model.manager().newSubManager()) {
-            float[] all = model.forward(TensorOps.indices(scope, tokens)).toFloatArray();
+            NDArray logits = model.forward(TensorOps.indices(scope, tokens));
+            float[] all = (model.logitsShift() ? DreamModel.shift(logits) : logits).toFloatArray();
             int vocab = all.length / tokens.length;
             float[][] out = new float[rows.length][];
             for (int i = 0; i < rows.length; i++) {
@@ -51,9 +56,9 @@ final class ReferenceDecoding {
     }
 
     /** Elastic-Cache's window / threshold / EOS rules on a full forward every step. */
-    static Outcome elastic(LladaModel model, int[] prompt, DecodingOptions o) {
-        int mask = model.config().maskTokenId();
-        int eos = model.config().eosTokenId();
+    static Outcome elastic(DiffusionModel model, int[] prompt, DecodingOptions o) {
+        int mask = model.maskTokenId();
+        int eos = model.eosTokenId();
         int[] x = init(prompt, o.genLength(), mask);
         List<Integer> masked = new ArrayList<>();
         for (int p = prompt.length; p < x.length; p++) {
@@ -112,8 +117,8 @@ final class ReferenceDecoding {
     }
 
     /** Vanilla LLaDA: blocks, linear schedule, greedy low-confidence remasking. */
-    static Outcome llada(LladaModel model, int[] prompt, DecodingOptions o) {
-        int mask = model.config().maskTokenId();
+    static Outcome llada(DiffusionModel model, int[] prompt, DecodingOptions o) {
+        int mask = model.maskTokenId();
         int[] x = init(prompt, o.genLength(), mask);
         int blocks = o.genLength() / o.blockLength();
         int perBlock = o.resolvedSteps() / blocks;
@@ -134,8 +139,8 @@ final class ReferenceDecoding {
     }
 
     /** Fast-dLLM threshold decoding without cache. */
-    static Outcome fastDllm(LladaModel model, int[] prompt, DecodingOptions o) {
-        int mask = model.config().maskTokenId();
+    static Outcome fastDllm(DiffusionModel model, int[] prompt, DecodingOptions o) {
+        int mask = model.maskTokenId();
         int[] x = init(prompt, o.genLength(), mask);
         List<int[]> steps = new ArrayList<>();
         for (int from = prompt.length; from < x.length; from += o.blockLength()) {
@@ -148,7 +153,7 @@ final class ReferenceDecoding {
     }
 
     /** Decodes the top-k candidates by confidence; with a threshold, rank 0 plus those reaching it. */
-    private static int[] decodeTop(LladaModel model, int[] x, int[] cand, int k, Double threshold) {
+    private static int[] decodeTop(DiffusionModel model, int[] x, int[] cand, int k, Double threshold) {
         float[][] logits = logitsRows(model, x, cand);
         double[] conf = new double[cand.length];
         int[] tok = new int[cand.length];

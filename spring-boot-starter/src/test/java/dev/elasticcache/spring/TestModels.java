@@ -2,6 +2,11 @@ package dev.elasticcache.spring;
 
 import dev.elasticcache.checkpoint.DType;
 import dev.elasticcache.checkpoint.RandomCheckpoint;
+import dev.elasticcache.checkpoint.RandomDreamCheckpoint;
+import dev.elasticcache.model.DreamConfig;
+import dev.elasticcache.tokenizer.DreamTokenizerFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.elasticcache.engine.EmbeddedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +17,7 @@ import java.nio.file.Path;
  */
 public final class TestModels {
     private static final Path RANDOM = Path.of("target", "test-models", "random-tiny-llada").toAbsolutePath();
+    private static final Path RANDOM_DREAM = Path.of("target", "test-models", "random-tiny-dream").toAbsolutePath();
 
     private TestModels() {}
 
@@ -30,6 +36,23 @@ public final class TestModels {
             RandomCheckpoint.write(RANDOM, RandomCheckpoint.tinyConfig().build(), 42, DType.F32, 1);
         }
         return RANDOM;
+    }
+
+    /** A random Dream folder (GQA, ChatML chat_template, the tiny Qwen2-style tokenizer), written once per build. */
+    public static synchronized Path randomDreamModel() {
+        if (!Files.isRegularFile(RANDOM_DREAM.resolve("config.json"))) {
+            DreamConfig config = RandomDreamCheckpoint.tinyConfig().maskTokenId(DreamTokenizerFiles.MASK)
+                    .eosTokenId(DreamTokenizerFiles.ENDOFTEXT).padTokenId(DreamTokenizerFiles.ENDOFTEXT)
+                    .bosTokenId(DreamTokenizerFiles.ENDOFTEXT).build();
+            try {
+                DreamTokenizerFiles.writeTokenizerJson(RANDOM_DREAM, DreamTokenizerFiles.CHATML_TEMPLATE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // config.json last: its presence means the folder is complete.
+            RandomDreamCheckpoint.write(RANDOM_DREAM, config, 42, DType.F32, 1);
+        }
+        return RANDOM_DREAM;
     }
 
     /**

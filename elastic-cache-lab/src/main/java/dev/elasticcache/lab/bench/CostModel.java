@@ -3,13 +3,15 @@ package dev.elasticcache.lab.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.elasticcache.decode.StepRecord;
 import dev.elasticcache.model.LladaConfig;
 import java.util.Arrays;
 
 /**
  * FLOPs of the transformer work a decoding run did, and the machine's measured fp32 matmul peak, so reports
  * can show how far each strategy is from the hardware limit. Counts the projections, the MLP and attention
- * over all N keys per computed layer row; the output head and the drift test are left out (small here).
+ * over all N keys per computed layer row; {@link #stepFlops} adds the output head and the drift test (the
+ * matmuls of one step as it really ran).
  */
 final class CostModel {
     private final LladaConfig config;
@@ -32,6 +34,26 @@ final class CostModel {
     /** Transformer FLOPs of a run that computed {@code layerRows} layer rows over sequences of length {@code keys}. */
     double flops(long layerRows, int keys) {
         return layerRows * flopsPerLayerRow(keys);
+    }
+
+    /**
+     * Matmul FLOPs of one recorded decoding step over a sequence of {@code n} positions, as the decoders run it:
+     * layers below the step's {@code startReset} compute its query rows, the others all n rows (every strategy
+     * records a full forward as start_reset 0 over all rows, a cached step as start_reset = layers over its
+     * query rows); every computed row attends over all n keys; Elastic-Cache's drift test multiplies the
+     * previous step's tracked queries by the cached keys in each tested layer (the layers below start_reset);
+     * the head projects the window (candidate) rows onto the vocabulary.
+     *
+     * @param previousTrack tracked tokens the step started with (the previous step's track; 0 for step 0)
+     */
+    double stepFlops(StepRecord step, int previousTrack, int n) {
+        int layers = config.nLayers();
+        int reset = Math.max(0, Math.min(step.startReset(), layers));
+        double perRow = flopsPerLayerRow(n);
+        double layersFlops = reset * (double) step.queryRows().length * perRow + (layers - reset) * (double) n * perRow;
+        double drift = step.step() == 0 ? 0 : reset * 2.0 * config.nHeads() * config.headDim() * previousTrack * n;
+        double head = 2.0 * step.window().length * config.dModel() * config.embeddingSize();
+        return layersFlops + drift + head;
     }
 
     /** Median GFLOP/s of a 1024^3 fp32 matmul on this machine through DJL (after warm-up). */

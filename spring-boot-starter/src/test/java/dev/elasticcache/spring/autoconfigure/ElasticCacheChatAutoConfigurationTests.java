@@ -209,6 +209,19 @@ class ElasticCacheChatAutoConfigurationTests {
     }
 
     @Test
+    void aDreamModelDirServesChat() {
+        runner.withPropertyValues("spring.ai.elastic-cache.model-dir=" + TestModels.randomDreamModel(),
+                "spring.ai.elastic-cache.chat.options.max-tokens=16").run(context -> {
+            ElasticCacheEngine engine = context.getBean(ElasticCacheEngine.class);
+            assertThat(engine.family()).isEqualTo(dev.elasticcache.model.ModelFamily.DREAM);
+            ChatResponse response = context.getBean(ChatModel.class).call(new Prompt("Hello!"));
+            assertThat(response.getMetadata().getModel()).isEqualTo("random-tiny-dream");
+            assertThat(response.getMetadata().getUsage().getPromptTokens()).isPositive();
+            assertThat(context.getBean(ElasticCacheHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+        });
+    }
+
+    @Test
     @EnabledIf("dev.elasticcache.spring.TestModels#embeddedModelPresent")
     void defaultsToTheEmbeddedModel() {
         runner.withPropertyValues("spring.ai.elastic-cache.chat.options.max-tokens=32").run(context -> {

@@ -51,6 +51,19 @@ class ElasticCacheLangChain4jAutoConfigurationTests {
     }
 
     @Test
+    void aDreamModelDirServesLangChain4jToo() {
+        runner.withPropertyValues("spring.ai.elastic-cache.model-dir=" + TestModels.randomDreamModel()).run(context -> {
+            ElasticCacheEngine engine = context.getBean(ElasticCacheEngine.class);
+            assertThat(engine.family()).isEqualTo(dev.elasticcache.model.ModelFamily.DREAM);
+            ChatResponse response = context.getBean(ChatModel.class).chat(ChatRequest.builder()
+                    .messages(List.of(dev.langchain4j.data.message.UserMessage.from("hello"))).build());
+            assertThat(response.tokenUsage().outputTokenCount()).isBetween(0, 16);
+            assertThat(response.tokenUsage().inputTokenCount()).isEqualTo(engine.dreamTokenizer().orElseThrow()
+                    .encodeChat(List.of(dev.elasticcache.tokenizer.ChatMessage.user("hello"))).length);
+        });
+    }
+
+    @Test
     void usersOwnLangChain4jModelWins() {
         runner.withUserConfiguration(UserLangChain4jModel.class).run(context -> {
             assertThat(context).doesNotHaveBean(ElasticCacheChatModel.class).hasSingleBean(ChatModel.class);

@@ -16,9 +16,10 @@ import java.util.List;
  * see {@link TinyTokenizerFiles#byteToId}), eleven merges (ids 256..266) and Dream's five added tokens
  * (267..271). Written either as the slow files Dream ships (vocab.json, merges.txt, tokenizer_config.json)
  * or as a tokenizer.json in the layout of Qwen2's fast tokenizer, built here independently of the
- * production converter.
+ * production converter. A fixture (next to {@link TinyTokenizerFiles}), so that other modules' tests can write
+ * a Dream folder too.
  */
-final class DreamTokenizerFiles {
+public final class DreamTokenizerFiles {
 
     /** Merges in rank order, as merges.txt lines. */
     static final List<String> MERGES = List.of(
@@ -29,15 +30,15 @@ final class DreamTokenizerFiles {
     static final int SPACE_WORLD = 264;
     static final int TWO_SPACES = 265;
     static final int ONE_TWO = 266;
-    static final int ENDOFTEXT = 267;
-    static final int IM_START = 268;
-    static final int IM_END = 269;
-    static final int BEGINOFTEXT = 270;
-    static final int MASK = 271;
+    public static final int ENDOFTEXT = 267;
+    public static final int IM_START = 268;
+    public static final int IM_END = 269;
+    public static final int BEGINOFTEXT = 270;
+    public static final int MASK = 271;
     static final List<String> SPECIALS = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|beginoftext|>", "<|mask|>");
 
     /** Qwen2-Instruct's ChatML template, as its JSON string decodes (default system prompt when there is none). */
-    static final String CHATML_TEMPLATE = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+    public static final String CHATML_TEMPLATE = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
             + "{{ '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n' }}{% endif %}"
             + "{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
             + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
@@ -94,7 +95,7 @@ final class DreamTokenizerFiles {
     }
 
     /** vocab.json, merges.txt and tokenizer_config.json, as Dream's hub folder has them (no tokenizer.json). */
-    static Path writeSlowFiles(Path folder, String chatTemplate) throws IOException {
+    public static Path writeSlowFiles(Path folder, String chatTemplate) throws IOException {
         Files.createDirectories(folder);
         var gson = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
         Files.writeString(folder.resolve("vocab.json"), gson.toJson(vocab()), StandardCharsets.UTF_8);
@@ -108,7 +109,7 @@ final class DreamTokenizerFiles {
     }
 
     /** A tokenizer.json in Qwen2's fast-tokenizer layout (merges as [left, right] pairs), plus tokenizer_config.json. */
-    static Path writeTokenizerJson(Path folder, String chatTemplate) throws IOException {
+    public static Path writeTokenizerJson(Path folder, String chatTemplate) throws IOException {
         Files.createDirectories(folder);
         StringBuilder added = new StringBuilder();
         for (int i = 0; i < SPECIALS.size(); i++) {
