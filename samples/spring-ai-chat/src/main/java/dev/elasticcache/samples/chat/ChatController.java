@@ -122,7 +122,8 @@ public class ChatController {
                 c.getToolDefinition().description(), c.getToolDefinition().inputSchema())).toList();
         ModelCard card = model.card();
         return new Info(model.name(), model.parameters(), model.device(),
-                Arrays.stream(Strategy.values()).map(Strategy::id).toList(), defaults, tools, model.config().nLayers(),
+                Arrays.stream(Strategy.values()).map(Strategy::id).toList(), defaults, tools,
+                chat.chatModel().getEngine().diffusionModel().layers(),
                 card.families(), card.isTaskModel(), examples(card));
     }
 

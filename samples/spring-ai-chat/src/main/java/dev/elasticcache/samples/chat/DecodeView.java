@@ -74,7 +74,7 @@ public class DecodeView {
         // Prompt ids encoded here (as the engine would) so that step positions can be made answer-relative.
         int[] promptIds = tokenizer.encodeChat(messages);
         int promptLength = promptIds.length;
-        int layers = engine.modelInfo().config().nLayers();
+        int layers = engine.diffusionModel().layers();
         GenerationRequest generation = GenerationRequest.builder().promptIds(promptIds).options(options)
                 .stopSequences(merged.getStopSequences() == null ? List.of() : merged.getStopSequences())
                 .trace(false).build();
@@ -135,7 +135,7 @@ public class DecodeView {
 
     /** Answer-relative position of the first end-of-sequence or end-of-turn token, or null. */
     private @Nullable Integer answerEnd(int[] sequence, int promptLength) {
-        int eos = engine.modelInfo().config().eosTokenId();
+        int eos = engine.diffusionModel().eosTokenId();
         int eot = engine.tokenizer().eotTokenId();
         for (int p = promptLength; p < sequence.length; p++) {
             if (sequence[p] == eos || sequence[p] == eot) {
@@ -152,7 +152,7 @@ public class DecodeView {
 
     private String describe(int id) {
         LladaTokenizer tokenizer = engine.tokenizer();
-        if (id == engine.modelInfo().config().eosTokenId() || id == tokenizer.eosTokenId()) {
+        if (id == engine.diffusionModel().eosTokenId() || id == tokenizer.eosTokenId()) {
             return "EOS";
         }
         if (id == tokenizer.eotTokenId()) {
