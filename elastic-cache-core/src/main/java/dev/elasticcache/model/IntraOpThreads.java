@@ -5,29 +5,30 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * libtorch's intra-op threads for the decoders' small layers.
  *
- * <p>Splitting a small matrix over OpenMP threads saves at most a fraction of a millisecond, but on a busy host
+ * <p>Splitting a small matrix over OpenMP threads saves a fraction of a millisecond at best, but on a busy host
  * every parallel op waits at a barrier for a thread the OS has not scheduled yet, up to a time slice of several
- * milliseconds. Measured on the 2-core development host under load (other builds running), random d256/L6 model
- * at 304 positions: 250-500 ms per Elastic-Cache step with two threads against 10-20 ms with one, and full
- * forwards several times slower with two threads; on an idle host two threads make the same matmuls 1.1-1.8x
- * faster. So a layer whose matmuls do fewer than {@link #smallLayerFlops()} FLOPs, where each op takes a few
- * milliseconds at most and a missed time slice costs as much as the op, runs on one intra-op thread; larger
- * layers (LLaDA-8B does several GFLOP per layer even for a 20-row Elastic-Cache pass) run on the thread's
- * configured count ({@code ai.djl.pytorch.num_threads}, else libtorch's default). The count is a property of the
- * calling thread in libtorch (OpenMP and MKL keep it per thread); {@link Layers#close} restores it. A thread that
- * first touches libtorch while a small layer runs starts from one thread: libtorch seeds new threads from the
- * last value set.
+ * milliseconds. Measured on the 2-core development host with other builds running (random d256/L6 model, 304
+ * positions): 250-500 ms per Elastic-Cache step on two threads against 10-30 ms on one; with lighter load the
+ * median steps are about equal but two threads still have a long tail of slow steps; on an idle host two
+ * threads make 20-row matmuls 1.1-1.6x faster. So a layer whose matmuls do fewer than {@link #smallLayerFlops()}
+ * FLOPs (by default the few-row passes of cached steps of models up to d_model ~768) runs on one intra-op
+ * thread, and every other layer (full forwards, Elastic-Cache's reset layers, any pass of a large model: a
+ * 20-row pass of LLaDA-8B does ~9 GFLOP per layer) on the thread's configured count
+ * ({@code ai.djl.pytorch.num_threads}, else libtorch's default). On a shared or oversubscribed host, set
+ * {@code -Dai.djl.pytorch.num_threads=1} as the tests do: there one thread wins for large layers too.
  *
- * <p>The threshold comes from system property {@value #SMALL_LAYER_FLOPS_PROPERTY} (default {@value
- * #DEFAULT_SMALL_LAYER_FLOPS}); 0 leaves every layer on the configured count. Thread counts do not change which
- * kernels run on which values in these decoders' tests (they run with one thread throughout); on other counts a
- * libtorch reduction may split differently, so bitwise equality across counts is not promised.
+ * <p>The count is a property of the calling thread in libtorch (OpenMP and MKL keep it per thread);
+ * {@link Layers#close} restores it. A thread that first touches libtorch while a small layer runs starts from
+ * one thread: libtorch seeds new threads from the last value set. The threshold comes from system property
+ * {@value #SMALL_LAYER_FLOPS_PROPERTY} (default {@value #DEFAULT_SMALL_LAYER_FLOPS}); 0 leaves every layer on
+ * the configured count. The decoders' equivalence tests run on one thread; on other counts a libtorch kernel may
+ * split a reduction differently, so bitwise equality across thread counts is not promised.
  */
 public final class IntraOpThreads {
     /** System property: layers below this many matmul FLOPs run on one intra-op thread (0 disables). */
     public static final String SMALL_LAYER_FLOPS_PROPERTY = "elasticcache.singleThreadLayerFlops";
-    /** 1 GFLOP: some 12 ms of matmuls on one core of the development host, in ops of a few milliseconds. */
-    public static final double DEFAULT_SMALL_LAYER_FLOPS = 1e9;
+    /** 256 MFLOP: about 3 ms of matmuls on one core of the development host, in ops well under a millisecond. */
+    public static final double DEFAULT_SMALL_LAYER_FLOPS = 256e6;
 
     private static volatile double smallLayerFlops = readThreshold();
 

@@ -37,12 +37,18 @@ import java.util.Set;
  * <ul>
  *   <li>{@code before}: {@link ReferenceDecoders}, the implementation as it was, at the configured intra-op threads;
  *   <li>{@code before-1t}: the same on one intra-op thread (separates the threading cut from the op cuts);
- *   <li>{@code after}: {@link Decoder#of}, with its per-layer thread rule ({@link IntraOpThreads}).
+ *   <li>{@code after}: {@link Decoder#of}, with its per-layer thread rule ({@link IntraOpThreads}), at the configured
+ *       threads;
+ *   <li>{@code after-1t}: the same on one intra-op thread ({@code -Dai.djl.pytorch.num_threads=1}, advised on a
+ *       shared host).
  * </ul>
+ * Further variants for experiments: {@code after-64m} and {@code after-1g} (the thread rule at 64 MFLOP and 1
+ * GFLOP), {@code after-mt} (rule off).
  *
  * <p>Every step is timed from the decode listener, and its matmul FLOPs are counted from its trace record
  * ({@link CostModel#stepFlops}: the rows each layer really computed, the drift test, the head). The fp32 matmul
- * peak is probed (1024^3 GEMM, median of 7) before each repetition at the configured threads and on one thread.
+ * peak is probed (1024^3 GEMM, median of 7) before each repetition at the configured threads and on one thread;
+ * the best probe of the run is the peak (load only pushes a probe down).
  * Reported per strategy and variant: median ms per step (steps after step 0), mean GFLOP per step, achieved
  * GFLOP/s and % of the peak over those steps, and the floor ratio (time / (FLOPs / peak)) of the median step and
  * of all steps. Each variant's trace is compared with the first variant's, step by step (window, query rows,
@@ -86,7 +92,7 @@ public final class StepCostMain {
         int stepCap = args.getInt("steps", 48);
         List<Strategy> strategies = Arrays.stream(args.get("strategies", "elastic,fast-dllm-dual,fast-dllm-prefix,fast-dllm,llada")
                 .split(",")).map(Strategy::parse).toList();
-        List<Variant> variants = Arrays.stream(args.get("variants", "before,before-1t,after").split(",")).map(v -> {
+        List<Variant> variants = Arrays.stream(args.get("variants", "before,before-1t,after,after-1t").split(",")).map(v -> {
             Variant found = VARIANTS.get(v.trim());
             if (found == null) {
                 throw new IllegalArgumentException("unknown variant '" + v + "'; known: " + VARIANTS.keySet());
@@ -140,22 +146,27 @@ public final class StepCostMain {
                 }
             }
             loads.add(load());
-            double peak = median(peaks.stream().mapToDouble(Double::doubleValue).toArray());
-            double singlePeak = median(singlePeaks.stream().mapToDouble(Double::doubleValue).toArray());
+            // The peak is the best probe: load only ever pushes a probe down.
+            double peak = peaks.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+            double singlePeak = singlePeaks.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
             String table = table(strategies, variants, runs, peak, singlePeak);
             StringBuilder md = new StringBuilder();
             md.append("# Per-step cost (issue 16)\n\n");
-            md.append("Command: `java -cp <lab classpath> dev.elasticcache.lab.bench.StepCostMain ").append(String.join(" ", argv))
-                    .append("`\n\n");
+            String threadsProperty = System.getProperty("ai.djl.pytorch.num_threads");
+            md.append("Command (from the repository root):\n\n```\n./mvnw -o -q -B -pl elastic-cache-core,elastic-cache-lab -am compile\n"
+                    + "./mvnw -o -q -B -pl elastic-cache-lab dependency:build-classpath -Dmdep.outputFile=/tmp/step.cp\n"
+                    + "java " + (threadsProperty == null ? "" : "-Dai.djl.pytorch.num_threads=" + threadsProperty + " ")
+                    + "-cp elastic-cache-core/target/classes:elastic-cache-lab/target/classes:$(cat /tmp/step.cp) \\\n"
+                    + "  dev.elasticcache.lab.bench.StepCostMain " + String.join(" ", argv) + "\n```\n\n");
             md.append(String.format(Locale.ROOT, "Random LLaDA checkpoint d%d / %d heads / %d layers / MLP %d / vocab %d (%,d parameters, "
                     + "BF16, 2 shards), prompt %d + gen %d = %d positions, window %d, threshold %s, gamma %s; random weights decode "
                     + "one token per step. %d repetitions, strategies and variants interleaved; full-forward strategies stop after "
                     + "%d steps. Intra-op threads configured: %d.%n%n", config.dModel(), config.nHeads(), config.nLayers(),
                     config.mlpHiddenSize(), config.vocabSize(), LladaTensorLayout.parameterCount(config), promptLength, gen, n,
                     args.getInt("window", 16), args.get("threshold", "0.9"), args.get("gamma", "0.9"), reps, stepCap, configured));
-            md.append(String.format(Locale.ROOT, "fp32 matmul peak (1024^3, median of the per-repetition probes): %.1f GFLOP/s on %d "
-                    + "threads (probes %s), %.1f GFLOP/s on one thread (probes %s).%n%n", peak, configured, list(peaks), singlePeak,
-                    list(singlePeaks)));
+            md.append(String.format(Locale.ROOT, "fp32 matmul peak (1024^3 GEMM, median of 7 per probe, best probe of the run): "
+                    + "%.1f GFLOP/s on %d threads (probes %s), %.1f GFLOP/s on one thread (probes %s).%n%n", peak, configured,
+                    list(peaks), singlePeak, list(singlePeaks)));
             md.append("Machine load during the run (loadavg 1/5/15 min, per repetition and at the end): ").append(String.join("; ", loads))
                     .append("\n\n");
             md.append(table);
