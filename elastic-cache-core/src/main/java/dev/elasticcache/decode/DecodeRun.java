@@ -164,7 +164,7 @@ public final class DecodeRun {
             }
         }
         if (canvas == null) {
-            return Predictions.of(logits, positions.length, options.temperature(), random);
+            return Predictions.of(logits, positions.length, options.temperature(), random, null, maskId);
         }
         boolean[][] admitted = new boolean[positions.length][];
         for (int i = 0; i < positions.length; i++) {
@@ -173,7 +173,7 @@ public final class DecodeRun {
                 admitted[i] = canvas.format().admittedMask(s, positions[i] - promptLength - s.start());
             }
         }
-        return Predictions.of(logits, positions.length, options.temperature(), random, admitted);
+        return Predictions.of(logits, positions.length, options.temperature(), random, admitted, maskId);
     }
 
     /** Total sequence length N = prompt + generation. */

@@ -29,6 +29,16 @@ public record Predictions(int[] tokens, double[] confidence) {
      * result.
      */
     public static Predictions of(float[] logits, int rows, double temperature, Random random, boolean[][] admitted) {
+        return of(logits, rows, temperature, random, admitted, -1);
+    }
+
+    /**
+     * The same, never choosing {@code neverChosen} (the mask token: a decoder that wrote it back would leave the
+     * position masked and a block loop would never end). Its logit still counts in the softmax and its Gumbel
+     * draw is still taken, so whenever it is not the best token the result is exactly the plain one.
+     */
+    public static Predictions of(float[] logits, int rows, double temperature, Random random, boolean[][] admitted,
+            int neverChosen) {
         int vocab = logits.length / rows;
         int[] tokens = new int[rows];
         double[] confidence = new double[rows];
@@ -36,7 +46,7 @@ public record Predictions(int[] tokens, double[] confidence) {
             int base = r * vocab;
             boolean[] allowed = admitted == null ? null : admitted[r];
             double max = Double.NEGATIVE_INFINITY;
-            int best = allowed == null ? 0 : firstAllowed(allowed);
+            int best = allowed == null ? (neverChosen == 0 ? 1 : 0) : firstAllowed(allowed);
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int v = 0; v < vocab; v++) {
                 if (allowed != null && !allowed[v]) {
@@ -49,7 +59,7 @@ public record Predictions(int[] tokens, double[] confidence) {
                 // Gumbel-max in log space: argmax(l - T log(-log u)) equals the reference's
                 // argmax(exp(l) / (-log u)^T) without overflowing exp.
                 double score = temperature == 0 ? l : l - temperature * Math.log(-Math.log(uniform(random)));
-                if (score > bestScore) {
+                if (score > bestScore && v != neverChosen) {
                     bestScore = score;
                     best = v;
                 }
