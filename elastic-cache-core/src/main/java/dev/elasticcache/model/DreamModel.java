@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.DreamCheckpoint;
@@ -199,8 +198,7 @@ public final class DreamModel implements DiffusionModel {
 
     /** RMSNorm over the last axis in fp32: {@code x / sqrt(mean(x^2) + eps) * w}. */
     public NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.div(variance.add(config.rmsNormEps()).sqrt()).mul(weight);
+        return TensorOps.rmsNorm(x, weight, config.rmsNormEps());
     }
 
     /** RoPE tables for the given int64 absolute positions [T], each below {@link #maxContext()}. */
@@ -236,7 +234,7 @@ public final class DreamModel implements DiffusionModel {
     }
 
     private NDArray heads(NDArray flat, long rows, int heads) {
-        return flat.reshape(rows, heads, config.headDim()).transpose(1, 0, 2);
+        return TensorOps.heads(flat, rows, heads, config.headDim());
     }
 
     /**
@@ -265,8 +263,7 @@ public final class DreamModel implements DiffusionModel {
 
     /** Repeats each KV head for its group of query heads (GQA); identity when there is one query head per KV head. */
     private NDArray expandKv(NDArray kv, NDManager scope) {
-        int group = config.kvGroupSize();
-        return group == 1 ? kv : TensorOps.into(scope, kv.repeat(0, group));
+        return TensorOps.repeatKv(kv, config.kvGroupSize(), scope);
     }
 
     /**
@@ -281,10 +278,7 @@ public final class DreamModel implements DiffusionModel {
     public NDArray completeBlock(int layer, NDArray h, NDArray context) {
         DreamLayerWeights w = weights.layers()[layer];
         NDArray x = h.add(context.matMul(w.oT()));
-        NDList gateUp = rmsNorm(x, w.postNorm()).matMul(w.gateUpT()).split(2, 1);
-        NDArray gate = gateUp.get(0);
-        NDArray hidden = Activation.sigmoid(gate).mul(gate).mul(gateUp.get(1));
-        return x.add(hidden.matMul(w.downT()));
+        return TensorOps.swiGluResidual(x, rmsNorm(x, w.postNorm()), w.gateUpT(), w.downT());
     }
 
     /** Output logits [T, vocab] of final-layer rows [T, d] (not shifted: row t is the head applied at t). */

@@ -3,7 +3,6 @@ package dev.elasticcache.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Activation;
 
 /**
  * {@link LladaModel}'s forward blocks with fewer native ops and no per-call scalar tensors, for the decoders'
@@ -71,10 +70,7 @@ public final class FusedBlocks implements ForwardBlocks {
     public NDArray completeBlock(int layer, NDArray h, NDArray context) {
         LayerWeights w = model.weights().layers()[layer];
         NDArray x = h.add(context.matMul(w.attnOutT()));
-        NDList gateUp = rmsNorm(x, w.ffNorm()).matMul(w.gateUpT()).split(2, 1);
-        NDArray gate = gateUp.get(0);
-        NDArray hidden = Activation.sigmoid(gate).mul(gate).mul(gateUp.get(1));
-        return x.add(hidden.matMul(w.downT()));
+        return TensorOps.swiGluResidual(x, rmsNorm(x, w.ffNorm()), w.gateUpT(), w.downT());
     }
 
     @Override

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.LladaCheckpoint;
@@ -223,8 +222,7 @@ public final class LladaModel implements DiffusionModel {
 
     /** RMSNorm over the last axis in fp32: {@code x / sqrt(mean(x^2) + eps) * w}. */
     public NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.div(variance.add(config.rmsNormEps()).sqrt()).mul(weight);
+        return TensorOps.rmsNorm(x, weight, config.rmsNormEps());
     }
 
     /** RoPE tables for the given int64 absolute positions [T]. */
@@ -256,7 +254,7 @@ public final class LladaModel implements DiffusionModel {
     }
 
     private NDArray heads(NDArray flat, long rows, int heads) {
-        return flat.reshape(rows, heads, config.headDim()).transpose(1, 0, 2);
+        return TensorOps.heads(flat, rows, heads, config.headDim());
     }
 
     /**
@@ -299,9 +297,7 @@ public final class LladaModel implements DiffusionModel {
 
     /** Repeats each KV head for its group of query heads (GQA); identity for plain multi-head attention. */
     private NDArray expandKv(NDArray kv, NDManager scope) {
-        int group = config.nHeads() / config.nKvHeads();
-        // Cached K/V live in a longer-lived scope: results derived from them belong to the caller's scope.
-        return group == 1 ? kv : TensorOps.into(scope, kv.repeat(0, group));
+        return TensorOps.repeatKv(kv, config.nHeads() / config.nKvHeads(), scope);
     }
 
     /**
@@ -316,10 +312,7 @@ public final class LladaModel implements DiffusionModel {
     public NDArray completeBlock(int layer, NDArray h, NDArray context) {
         LayerWeights w = weights.layers()[layer];
         NDArray x = h.add(context.matMul(w.attnOutT()));
-        NDList gateUp = rmsNorm(x, w.ffNorm()).matMul(w.gateUpT()).split(2, 1);
-        NDArray gate = gateUp.get(0);
-        NDArray hidden = Activation.sigmoid(gate).mul(gate).mul(gateUp.get(1));
-        return x.add(hidden.matMul(w.downT()));
+        return TensorOps.swiGluResidual(x, rmsNorm(x, w.ffNorm()), w.gateUpT(), w.downT());
     }
 
     /** Output logits [T, embeddingSize] of final-layer rows [T, d]. */

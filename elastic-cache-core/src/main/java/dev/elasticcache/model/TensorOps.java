@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 
 /** Small NDArray helpers shared by the model and the decoders. */
 public final class TensorOps {
@@ -34,5 +35,32 @@ public final class TensorOps {
     public static NDArray into(NDManager manager, NDArray array) {
         array.attach(manager);
         return array;
+    }
+
+    /** RMSNorm over the last axis in fp32: {@code x / sqrt(mean(x^2) + eps) * w} (the op-by-op reference form). */
+    public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.div(variance.add(eps).sqrt()).mul(weight);
+    }
+
+    /** Rows [T, heads * hd] as heads [heads, T, hd]. */
+    public static NDArray heads(NDArray flat, long rows, int heads, int headDim) {
+        return flat.reshape(rows, heads, headDim).transpose(1, 0, 2);
+    }
+
+    /**
+     * Repeats each KV head for its group of query heads (GQA); identity when {@code group} is 1. Cached K/V live
+     * in a longer-lived scope, so the repeated copy is moved into the caller's {@code scope}.
+     */
+    public static NDArray repeatKv(NDArray kv, int group, NDManager scope) {
+        return group == 1 ? kv : into(scope, kv.repeat(0, group));
+    }
+
+    /** {@code x + (SiLU(gate) * up) W_down}, with {@code gate | up} = the normalised rows times {@code gateUpT}. */
+    public static NDArray swiGluResidual(NDArray x, NDArray normed, NDArray gateUpT, NDArray downT) {
+        NDList gateUp = normed.matMul(gateUpT).split(2, 1);
+        NDArray gate = gateUp.get(0);
+        NDArray hidden = Activation.sigmoid(gate).mul(gate).mul(gateUp.get(1));
+        return x.add(hidden.matMul(downT));
     }
 }
