@@ -3,6 +3,9 @@ package dev.elasticcache.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.elasticcache.DjlDefaults;
+import dev.elasticcache.batch.BatchStatistics;
+import dev.elasticcache.batch.BatchedModel;
+import dev.elasticcache.batch.StepBatcher;
 import dev.elasticcache.checkpoint.CheckpointException;
 import dev.elasticcache.decode.DecodeCancelledException;
 import dev.elasticcache.decode.DecodeResult;
@@ -16,6 +19,7 @@ import dev.elasticcache.structured.ToolPrompt;
 import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.model.DreamModel;
 import dev.elasticcache.model.DreamTensorLayout;
+import dev.elasticcache.model.IntraOpThreads;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.model.ModelFamily;
@@ -40,13 +44,22 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The public facade: one loaded model (LLaDA, or Dream: the family is read from config.json) and its tokenizer, decoding one request at a time on its own
- * thread while up to {@code queueCapacity} requests wait. A full queue refuses at once with
- * {@link EngineOverloadedException}; every request has a deadline; cancelled, timed-out and failed requests
- * free their native memory before the next one starts. Thread-safe; close it to free the weights.
+ * The public facade: one loaded model (LLaDA, or Dream: the family is read from config.json) and its tokenizer,
+ * decoding up to {@code maxBatchSize} requests together while up to {@code queueCapacity} more wait. A full queue
+ * refuses at once with {@link EngineOverloadedException}; every request has a deadline; cancelled, timed-out and
+ * failed requests free their native memory and leave the batch without disturbing the others. Thread-safe; close
+ * it to free the weights.
+ *
+ * <p>Batching: each decoding request has its own thread, decoder, caches and decisions; their row-wise work
+ * (projections, MLP, head) runs as one matrix per layer ({@link BatchedModel}), and each request decodes exactly
+ * the tokens it decodes alone (at one intra-op thread, bit for bit; see {@link dev.elasticcache.batch.StepBatcher}).
  */
 public final class ElasticCacheEngine implements AutoCloseable {
     private final DiffusionModel model;
+    /** What decoders run on: {@link #model}, or a {@link BatchedModel} over it when batches hold more than one. */
+    private final DiffusionModel decodingModel;
+    /** The batcher of {@link #decodingModel}, or null when requests decode one at a time. */
+    private final StepBatcher batcher;
     /** The LLaDA tokenizer, or null for another family. */
     private final LladaTokenizer tokenizer;
     /** The Dream tokenizer, or null for another family. */
@@ -63,12 +76,13 @@ public final class ElasticCacheEngine implements AutoCloseable {
     private final Semaphore admission;
     private volatile boolean closed;
     private final StructuredGeneration structured;
+    /** How long a batched request's op waits for a member busy outside the model before going on without it. */
+    private static final Duration BATCH_MAX_WAIT = Duration.ofMillis(20);
 
     private ElasticCacheEngine(LladaModel model, LladaTokenizer tokenizer, EngineConfig config, ModelInfo info,
             InfillSettings infill) {
         this(model, tokenizer, null, tokenizer, new int[] {model.eosTokenId(), tokenizer.eotTokenId()}, config, info,
-                new StructuredGeneration(model, tokenizer, infill.format(tokenizer), config.infillLimits(),
-                        config.maxToolRounds()));
+                infill);
     }
 
     private ElasticCacheEngine(DreamModel model, DreamTokenizer tokenizer, EngineConfig config, ModelInfo info) {
@@ -76,8 +90,18 @@ public final class ElasticCacheEngine implements AutoCloseable {
     }
 
     private ElasticCacheEngine(DiffusionModel model, LladaTokenizer tokenizer, DreamTokenizer dreamTokenizer, TokenText text,
-            int[] stopIds, EngineConfig config, ModelInfo info, StructuredGeneration structured) {
+            int[] stopIds, EngineConfig config, ModelInfo info, InfillSettings infill) {
         this.model = model;
+        if (config.maxBatchSize() > 1) {
+            BatchedModel batched = new BatchedModel(model, BATCH_MAX_WAIT, IntraOpThreads.configured());
+            this.decodingModel = batched;
+            this.batcher = batched.batcher();
+        } else {
+            this.decodingModel = model;
+            this.batcher = null;
+        }
+        StructuredGeneration structured = infill == null ? null : new StructuredGeneration(decodingModel, tokenizer,
+                infill.format(tokenizer), config.infillLimits(), config.maxToolRounds());
         this.tokenizer = tokenizer;
         this.dreamTokenizer = dreamTokenizer;
         this.text = text;
@@ -85,11 +109,19 @@ public final class ElasticCacheEngine implements AutoCloseable {
         this.config = config;
         this.info = info;
         this.structured = structured;
-        // Admission is decided by the permits (one decoding + queueCapacity waiting), released before a
+        // Admission is decided by the permits (maxBatchSize decoding + queueCapacity waiting), released before a
         // request's future completes, so a caller that saw its answer can submit again at once.
-        this.admission = new Semaphore(config.queueCapacity() + 1);
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "elastic-cache-decoder-" + info.name());
+        int threads = config.maxBatchSize();
+        this.admission = new Semaphore(config.queueCapacity() + threads);
+        AtomicLong threadCount = new AtomicLong();
+        int intraOpThreads = IntraOpThreads.configured();
+        this.worker = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(() -> {
+                // Every decoding thread multiplies alike (a fresh thread may not: IntraOpThreads.configured).
+                IntraOpThreads.set(intraOpThreads);
+                r.run();
+            }, "elastic-cache-decoder-" + info.name()
+                    + (threads > 1 ? "-" + threadCount.incrementAndGet() : ""));
             t.setDaemon(true);
             return t;
         });
@@ -249,11 +281,17 @@ public final class ElasticCacheEngine implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new GenerationTimeoutException(timeout);
             }
+            if (batcher != null) {
+                batcher.join();
+            }
             result = decode(request, handle, listener, deadline, timeout);
             lastWallNanos.set(result.stats().wallNanos());
         } catch (Throwable e) {
             failure = e;
         } finally {
+            if (batcher != null) {
+                batcher.leave();
+            }
             inFlight.remove(handle);
             admission.release();
         }
@@ -282,13 +320,13 @@ public final class ElasticCacheEngine implements AutoCloseable {
         int[] terminators = stopIds;
         AnswerText answer = new AnswerText(text, request.promptIds().length, model.maskTokenId(),
                 terminators, request.stopSequences());
-        DecodeRun run = new DecodeRun(model, request.promptIds(), request.options(), (step, sequence) -> {
+        DecodeRun run = new DecodeRun(decodingModel, request.promptIds(), request.options(), (step, sequence) -> outside(() -> {
             listener.onStep(step);
             String delta = answer.advance(sequence, false);
             if (!delta.isEmpty()) {
                 listener.onText(delta);
             }
-        }, () -> handle.isCancelled() || answer.stopped() || System.nanoTime() > deadline || closed, request.trace())
+        }), () -> handle.isCancelled() || answer.stopped() || System.nanoTime() > deadline || closed, request.trace())
                 .withTerminators(Arrays.copyOfRange(stopIds, 1, stopIds.length));
         if (text.vocabSize() < model.logitsWidth() && dreamTokenizer != null) {
             // Padding rows of the head (Dream-7B: 152064 logits, 151667 ids) are never emitted.
@@ -305,7 +343,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         }
         String delta = answer.advance(result.sequence(), true);
         if (!delta.isEmpty()) {
-            listener.onText(delta);
+            outside(() -> listener.onText(delta));
         }
         FinishReason reason = answer.stopped() ? FinishReason.STOP_SEQUENCE
                 : result.stats().answerTokens() < request.options().genLength() ? FinishReason.STOP : FinishReason.LENGTH;
@@ -324,7 +362,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
     private GenerationResult decodeStructured(PreparedRequest request, GenerationHandle handle, GenerationListener listener,
             long deadline, Duration timeout) {
         StructuredGeneration.Plan plan = request.plan();
-        StructuredDecoder.Hooks hooks = new StructuredDecoder.Hooks((step, sequence) -> listener.onStep(step),
+        StructuredDecoder.Hooks hooks = new StructuredDecoder.Hooks((step, sequence) -> outside(() -> listener.onStep(step)),
                 () -> handle.isCancelled() || System.nanoTime() > deadline || closed, request.trace());
         try {
             StructuredGeneration.Decision decision = structured.decideCall(plan, request.promptIds(), request.options());
@@ -339,13 +377,22 @@ public final class ElasticCacheEngine implements AutoCloseable {
                     : structured.document(plan, request.promptIds(), request.options(), hooks, decision.cost());
             String text = o.json() == null ? "" : o.json();
             if (!text.isEmpty()) {
-                listener.onText(text);
+                outside(() -> listener.onText(text));
             }
             FinishReason reason = o.calls().isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
             return new GenerationResult(text, reason, new Usage(request.promptIds().length, o.stats().answerTokens()),
                     o.stats(), request.promptIds(), o.last().sequence(), o.trace(), o.json(), o.calls(), o.last().slots(), null);
         } catch (DecodeCancelledException e) {
             throw System.nanoTime() > deadline ? new GenerationTimeoutException(timeout) : e;
+        }
+    }
+
+    /** Runs a listener callback so that the batch does not wait for it (a slow client stalls only its own request). */
+    private void outside(Runnable callback) {
+        if (batcher == null) {
+            callback.run();
+        } else {
+            batcher.outside(callback);
         }
     }
 
@@ -473,7 +520,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
     }
 
     private Duration retryAfter() {
-        long nanos = lastWallNanos.get() * Math.max(1, worker.getQueue().size());
+        long nanos = lastWallNanos.get() * Math.max(1, worker.getQueue().size()) / config.maxBatchSize();
         return Duration.ofSeconds(Math.max(1, (long) Math.ceil(nanos / 1e9)));
     }
 
@@ -542,7 +589,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
         return model;
     }
 
-    /** Requests waiting in the queue (not counting the one decoding). */
+    /** What batching has done so far (all zero when requests decode one at a time). */
+    public BatchStatistics batchStatistics() {
+        return batcher == null ? new BatchStatistics(0, 0, 0, 0, 0) : batcher.statistics();
+    }
+
+    /** Requests waiting in the queue (not counting those decoding). */
     public int queuedRequests() {
         return worker.getQueue().size();
     }

@@ -10,28 +10,45 @@ import java.time.Duration;
  *
  * @param modelDir LLaDA checkpoint folder; null selects the embedded tiny model shipped with the project
  * @param device {@code cpu}, {@code gpu} (CUDA, fails clearly when unavailable) or {@code auto}
- * @param queueCapacity requests that may wait while one decodes; more are refused with
+ * @param queueCapacity requests that may wait while {@code maxBatchSize} decode; more are refused with
  *     {@link EngineOverloadedException}
  * @param requestTimeout default per-request timeout
  * @param defaultOptions decoding options used when a request brings none
  * @param infillLimits slot widths where an output or tool schema sets no bound
  * @param maxToolRounds tool rounds in a row (assistant turns of calls since the last user turn) after which a
  *     request with tools is answered in text (tool choice {@code none}), so a tool-calling loop always ends
+ * @param maxBatchSize requests decoded together, step by step (continuous batching: each joins and leaves at a
+ *     step boundary, their row-wise work runs as one matrix); 1 decodes one request at a time
  */
 public record EngineConfig(
         Path modelDir, String device, int queueCapacity, Duration requestTimeout, DecodingOptions defaultOptions,
-        InfillLimits infillLimits, int maxToolRounds) {
+        InfillLimits infillLimits, int maxToolRounds, int maxBatchSize) {
     /** Default of {@link #maxToolRounds}. */
     public static final int DEFAULT_MAX_TOOL_ROUNDS = 5;
+    /** Default of {@link #maxBatchSize}. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 8;
+    /** Upper bound of {@link #maxBatchSize}: each batched request holds a decoding thread. */
+    public static final int MAX_BATCH_SIZE_LIMIT = 256;
+
+    public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
+            DecodingOptions defaultOptions, InfillLimits infillLimits, int maxToolRounds) {
+        this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds,
+                DEFAULT_MAX_BATCH_SIZE);
+    }
 
     public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
             DecodingOptions defaultOptions) {
-        this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, InfillLimits.DEFAULTS, DEFAULT_MAX_TOOL_ROUNDS);
+        this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, InfillLimits.DEFAULTS, DEFAULT_MAX_TOOL_ROUNDS,
+                DEFAULT_MAX_BATCH_SIZE);
     }
 
     public EngineConfig {
         if (maxToolRounds < 1) {
             throw new IllegalArgumentException("maxToolRounds must be >= 1, got " + maxToolRounds);
+        }
+        if (maxBatchSize < 1 || maxBatchSize > MAX_BATCH_SIZE_LIMIT) {
+            throw new IllegalArgumentException("maxBatchSize must be between 1 (one request at a time) and "
+                    + MAX_BATCH_SIZE_LIMIT + ", got " + maxBatchSize);
         }
         infillLimits = infillLimits == null ? InfillLimits.DEFAULTS : infillLimits;
         device = device == null ? "cpu" : device;
@@ -58,7 +75,7 @@ public record EngineConfig(
         return new Builder();
     }
 
-    /** Builder with defaults: embedded model, CPU, queue of 16, 5-minute timeout. */
+    /** Builder with defaults: embedded model, CPU, queue of 16, batches of up to 8, 5-minute timeout. */
     public static final class Builder {
         private Path modelDir;
         private String device = "cpu";
@@ -67,6 +84,7 @@ public record EngineConfig(
         private DecodingOptions defaultOptions = DecodingOptions.defaults();
         private InfillLimits infillLimits = InfillLimits.DEFAULTS;
         private int maxToolRounds = DEFAULT_MAX_TOOL_ROUNDS;
+        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
 
         public Builder modelDir(Path v) { modelDir = v; return this; }
         public Builder device(String v) { device = v; return this; }
@@ -77,9 +95,12 @@ public record EngineConfig(
         public Builder infillLimits(InfillLimits v) { infillLimits = v; return this; }
         /** Tool rounds in a row after which the answer is text, so a tool loop ends (default 5). */
         public Builder maxToolRounds(int v) { maxToolRounds = v; return this; }
+        /** Requests decoded together (default {@value EngineConfig#DEFAULT_MAX_BATCH_SIZE}); 1 decodes one at a time. */
+        public Builder maxBatchSize(int v) { maxBatchSize = v; return this; }
 
         public EngineConfig build() {
-            return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds);
+            return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds,
+                    maxBatchSize);
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.DecodingStats;
 import dev.elasticcache.decode.StepRecord;
 import dev.elasticcache.decode.StructuredDecoder;
-import dev.elasticcache.model.LladaModel;
+import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.structured.CanvasBuilder;
 import dev.elasticcache.structured.InfillFormat;
 import dev.elasticcache.structured.InfillLimits;
@@ -40,7 +40,7 @@ public final class StructuredGeneration {
     private static final int PROBE = 16;
     private static final SecureRandom IDS = new SecureRandom();
 
-    private final LladaModel model;
+    private final DiffusionModel model;
     private final LladaTokenizer tokenizer;
     private final CanvasBuilder builder;
     private final InfillLimits limits;
@@ -49,7 +49,7 @@ public final class StructuredGeneration {
     private final int marker;
     private final int maxToolRounds;
 
-    public StructuredGeneration(LladaModel model, LladaTokenizer tokenizer, InfillFormat format, InfillLimits limits,
+    public StructuredGeneration(DiffusionModel model, LladaTokenizer tokenizer, InfillFormat format, InfillLimits limits,
             int maxToolRounds) {
         this.maxToolRounds = maxToolRounds;
         this.model = model;
@@ -85,7 +85,7 @@ public final class StructuredGeneration {
         if (!request.tools().isEmpty() && choice != ToolChoice.NONE) {
             tools = new ToolCallLayout(builder, request.tools(), compiler, limits);
         }
-        int max = model.config().maxSequenceLength();
+        int max = model.maxLength();
         if (schema != null) {
             requireFits(promptLength, builder.width(schema) + trailer.length, max, "the output schema's template");
         }
@@ -142,7 +142,7 @@ public final class StructuredGeneration {
         boolean call = new StructuredDecoder(model, builder, trailer, options.strategy())
                 .startsWith(prompt, options.genLength(), marker);
         return new Decision(call, empty(options).withFullForwards(1, prompt.length + options.genLength(),
-                model.config().nLayers(), System.nanoTime() - start));
+                model.layers(), System.nanoTime() - start));
     }
 
     /** The answer's calls, each decoded after the conversation and the calls before it. */
@@ -163,12 +163,12 @@ public final class StructuredGeneration {
             int[] written = tokenizer.encode(ToolPrompt.callText(name, call.arguments().toString()));
             context = concat(context, written);
             if (calls.size() == MAX_CALLS
-                    || context.length + plan.widestCall() + trailer.length + PROBE > model.config().maxSequenceLength()) {
+                    || context.length + plan.widestCall() + trailer.length + PROBE > model.maxLength()) {
                 break;   // no room for another call: the answer ends with the calls made
             }
             long start = System.nanoTime();
             boolean another = decoder.startsWith(context, PROBE, marker);
-            stats = stats.withFullForwards(1, context.length + PROBE, model.config().nLayers(), System.nanoTime() - start);
+            stats = stats.withFullForwards(1, context.length + PROBE, model.layers(), System.nanoTime() - start);
             if (!another) {
                 break;
             }

@@ -207,25 +207,21 @@ public final class DreamModel implements DiffusionModel {
         return rope.tables(positions);
     }
 
-    /**
-     * Normalises a block of layer inputs and projects them to post-RoPE q, k and v (biases added before RoPE).
-     *
-     * @param layer block index
-     * @param h layer inputs (residual stream) [T, d]
-     * @param ropeTables {@link #ropeTables} of the rows' absolute positions
-     * @return q [H, T, hd], k and v [Hkv, T, hd]
-     */
+    /** Normalised layer inputs h [T, d] times the fused q/k/v weights, plus the biases: [T, (H + 2 Hkv) hd]. */
     @Override
-    public Qkv project(int layer, NDArray h, NDList ropeTables) {
+    public NDArray qkvRows(int layer, NDArray h) {
         DreamLayerWeights w = weights.layers()[layer];
-        long rows = h.getShape().get(0);
+        NDArray qkv = rmsNorm(h, w.inputNorm()).matMul(w.qkvT());
+        return w.qkvBias() == null ? qkv : qkv.add(w.qkvBias());
+    }
+
+    /** q [H, T, hd], k and v [Hkv, T, hd] of {@link #qkvRows}, q and k rotated at the rows' positions (RoPE after the biases). */
+    @Override
+    public Qkv qkvHeads(NDArray qkv, NDList ropeTables) {
+        long rows = qkv.getShape().get(0);
         int hd = config.headDim();
         int qWidth = config.numAttentionHeads() * hd;
         int kvWidth = config.numKeyValueHeads() * hd;
-        NDArray qkv = rmsNorm(h, w.inputNorm()).matMul(w.qkvT());
-        if (w.qkvBias() != null) {
-            qkv = qkv.add(w.qkvBias());
-        }
         NDList parts = qkv.split(new long[] {qWidth, qWidth + kvWidth}, 1);
         NDArray q = heads(parts.get(0), rows, config.numAttentionHeads());
         NDArray k = heads(parts.get(1), rows, config.numKeyValueHeads());

@@ -14,8 +14,22 @@ public interface ForwardBlocks {
     /** RoPE tables for the given int64 absolute positions [T], in this implementation's layout. */
     NDList ropeTables(NDArray positions);
 
-    /** Attention-normalised projection of layer inputs h [T, d] to post-RoPE q [H, T, hd], k and v [Hkv, T, hd]. */
-    Qkv project(int layer, NDArray h, NDList ropeTables);
+    /**
+     * Attention-normalised projection of layer inputs h [T, d] to post-RoPE q [H, T, hd], k and v [Hkv, T, hd]:
+     * {@link #qkvHeads} of {@link #qkvRows}, the same ops in the same order.
+     */
+    default Qkv project(int layer, NDArray h, NDList ropeTables) {
+        return qkvHeads(qkvRows(layer, h), ropeTables);
+    }
+
+    /**
+     * The row-wise half of {@link #project}: normalised rows times the fused q/k/v weights (and bias),
+     * [T, (H + 2 Hkv) hd]. Row t depends on row t of {@code h} only, so rows of several sequences may be stacked.
+     */
+    NDArray qkvRows(int layer, NDArray h);
+
+    /** The per-sequence half of {@link #project}: q/k/v heads of {@link #qkvRows} with RoPE at the rows' positions. */
+    Qkv qkvHeads(NDArray qkvRows, NDList ropeTables);
 
     /** Attention of q [H, T, hd] over keys transposed [Hkv, hd, N] and values [Hkv, N, hd]. */
     AttentionOutput attend(NDArray q, NDArray keysT, NDArray v);

@@ -44,14 +44,17 @@ public final class FusedBlocks implements ForwardBlocks {
     }
 
     @Override
-    public Qkv project(int layer, NDArray h, NDList ropeTables) {
-        LayerWeights w = model.weights().layers()[layer];
-        long rows = h.getShape().get(0);
+    public NDArray qkvRows(int layer, NDArray h) {
+        return rmsNorm(h, model.weights().layers()[layer].attnNorm()).matMul(model.weights().layers()[layer].qkvT());
+    }
+
+    @Override
+    public Qkv qkvHeads(NDArray qkvRows, NDList ropeTables) {
+        long rows = qkvRows.getShape().get(0);
         int heads = config.nHeads();
         int kv = config.nKvHeads();
         // [T, (H + 2 Hkv) hd] -> rows first [T, H + 2 Hkv, hd]; q and k heads are rotated in one go.
-        NDList parts = rmsNorm(h, w.attnNorm()).matMul(w.qkvT()).reshape(rows, heads + 2L * kv, config.headDim())
-                .split(new long[] {heads + kv}, 1);
+        NDList parts = qkvRows.reshape(rows, heads + 2L * kv, config.headDim()).split(new long[] {heads + kv}, 1);
         NDList qk = rope.applyRows(parts.get(0), ropeTables).transpose(1, 0, 2).split(new long[] {heads}, 0);
         return new Qkv(qk.get(0), qk.get(1), parts.get(1).transpose(1, 0, 2));
     }

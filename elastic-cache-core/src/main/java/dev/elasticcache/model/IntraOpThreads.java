@@ -56,6 +56,27 @@ public final class IntraOpThreads {
         smallLayerFlops = Math.max(0, flops);
     }
 
+    /**
+     * The intra-op threads a decoding thread should run on: {@code ai.djl.pytorch.num_threads} when set, else
+     * libtorch's count on the calling thread. A thread libtorch has not seen reports the process's count from
+     * {@link #get()} but may multiply on another (measured: a fresh Java thread's GEMMs gave other bits than the
+     * main thread's at {@code num_threads=1} until it called {@link #set} itself), so decoding threads set it first.
+     */
+    public static int configured() {
+        String value = System.getProperty("ai.djl.pytorch.num_threads");
+        if (value != null) {
+            try {
+                int threads = Integer.parseInt(value.trim());
+                if (threads > 0) {
+                    return threads;
+                }
+            } catch (NumberFormatException e) {
+                // DJL rejects it at engine start; fall back to libtorch's own count.
+            }
+        }
+        return get();
+    }
+
     /** libtorch's intra-op thread count on the calling thread. */
     public static int get() {
         return JniUtils.getNumThreads();
@@ -75,6 +96,33 @@ public final class IntraOpThreads {
     /** A switch that never changes the thread count (the reference decoders). */
     public static Layers unchanged(DiffusionModel model) {
         return new Layers(model, 1, 0);
+    }
+
+    /**
+     * The thread count for one piece of work of {@code flops} matmul FLOPs on the calling thread (a stacked op of
+     * several sequences): one thread below {@link #smallLayerFlops()}, else {@code configured}; {@link Work#close}
+     * restores the thread's count.
+     */
+    public static Work forWork(double flops, int configured) {
+        if (smallLayerFlops <= 0 || configured <= 1) {
+            return Work.NONE;
+        }
+        int before = get();
+        int wanted = flops < smallLayerFlops ? 1 : configured;
+        if (wanted == before) {
+            return Work.NONE;
+        }
+        set(wanted);
+        return () -> set(before);
+    }
+
+    /** Restores the thread count that {@link #forWork} changed. */
+    @FunctionalInterface
+    public interface Work extends AutoCloseable {
+        Work NONE = () -> {};
+
+        @Override
+        void close();
     }
 
     /** Chooses the thread count layer by layer; {@link #close} restores the configured count. */

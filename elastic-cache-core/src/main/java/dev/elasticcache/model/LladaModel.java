@@ -231,21 +231,20 @@ public final class LladaModel implements DiffusionModel {
         return rope.tables(positions);
     }
 
-    /**
-     * Attention-normalises a block of layer inputs and projects them to post-RoPE q, k and v.
-     *
-     * @param layer block index
-     * @param h layer inputs (residual stream) [T, d]
-     * @param ropeTables {@link #ropeTables} of the rows' absolute positions
-     */
+    /** Attention-normalised layer inputs h [T, d] times the fused q/k/v weights: [T, (H + 2 Hkv) hd]. */
     @Override
-    public Qkv project(int layer, NDArray h, NDList ropeTables) {
+    public NDArray qkvRows(int layer, NDArray h) {
         LayerWeights w = weights.layers()[layer];
-        long rows = h.getShape().get(0);
+        return rmsNorm(h, w.attnNorm()).matMul(w.qkvT());
+    }
+
+    /** q [H, T, hd], k and v [Hkv, T, hd] of {@link #qkvRows}, q and k rotated at the rows' positions. */
+    @Override
+    public Qkv qkvHeads(NDArray qkv, NDList ropeTables) {
+        long rows = qkv.getShape().get(0);
         int hd = config.headDim();
         int qWidth = config.nHeads() * hd;
         int kvWidth = config.nKvHeads() * hd;
-        NDArray qkv = rmsNorm(h, w.attnNorm()).matMul(w.qkvT());
         NDList parts = qkv.split(new long[] {qWidth, qWidth + kvWidth}, 1);
         NDArray q = heads(parts.get(0), rows, config.nHeads());
         NDArray k = heads(parts.get(1), rows, config.nKvHeads());
