@@ -22,11 +22,11 @@ public final class BatchedModel implements DiffusionModel {
 
     /**
      * @param maxWait how long a member's op waits for a busy member before its round starts without it
-     * @param configuredThreads libtorch's intra-op threads for large stacked ops
+     * @param parallelism chunks a round of stacked ops may be split into (run by that many member threads at once)
      */
-    public BatchedModel(DiffusionModel model, Duration maxWait, int configuredThreads) {
+    public BatchedModel(DiffusionModel model, Duration maxWait, int parallelism) {
         this.model = model;
-        this.batcher = new StepBatcher(model.manager(), maxWait, key -> rowFlops(model, key), configuredThreads);
+        this.batcher = new StepBatcher(model.manager(), maxWait, key -> rowFlops(model, key), parallelism);
         this.fused = new BatchedBlocks(model.fused(), batcher);
     }
 

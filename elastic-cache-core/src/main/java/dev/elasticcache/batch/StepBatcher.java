@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.elasticcache.model.IntraOpThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -34,6 +33,8 @@ import java.util.function.ToDoubleFunction;
 public final class StepBatcher {
     /** Rows below which an op runs by itself: libtorch's GEMM takes another kernel for 1-3 rows. */
     public static final int STACKED_MIN_ROWS = 4;
+    /** Rounds of fewer matmul FLOPs run as one chunk (on the tiny model a layer of 8 sequences is ~10 MFLOP). */
+    static final double PARALLEL_ROUND_FLOPS = 2e6;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -42,9 +43,10 @@ public final class StepBatcher {
     private final long maxWaitNanos;
     private final ToDoubleFunction<Op> flopsOf;
     private final NDManager parent;
-    private final int configuredThreads;
     private int members;
-    private boolean leading;
+    /** The round being run, or null. */
+    private Round round;
+    private final int parallelism;
     private long rounds;
     private long ops;
     private long stackedOps;
@@ -54,12 +56,12 @@ public final class StepBatcher {
      * @param parent the manager under which a round's stacked arrays live (the model's)
      * @param maxWait how long a waiting op waits for a busy member before its round starts without it
      * @param rowFlops matmul FLOPs per row of each op key (chooses the intra-op threads of a stacked op)
-     * @param configuredThreads libtorch's intra-op threads for large work ({@link IntraOpThreads#forWork})
+     * @param parallelism chunks a round may be split into, run by as many member threads at once (the cores)
      */
     public StepBatcher(NDManager parent, java.time.Duration maxWait, ToDoubleFunction<OpKey> rowFlops,
-            int configuredThreads) {
+            int parallelism) {
         this.parent = parent;
-        this.configuredThreads = configuredThreads;
+        this.parallelism = Math.max(1, parallelism);
         this.maxWaitNanos = maxWait.toNanos();
         this.flopsOf = op -> rowFlops.applyAsDouble(op.key) * op.rows;
     }
@@ -118,25 +120,34 @@ public final class StepBatcher {
             return op.apply(inputs);
         }
         Op mine = new Op(key, inputs, op);
+        boolean interrupted = false;
         lock.lock();
         try {
             pending.add(mine);
             long waitUntil = System.nanoTime() + maxWaitNanos;
             while (!mine.done) {
                 long now = System.nanoTime();
-                if (!leading && !pending.isEmpty() && (pending.size() >= members || now >= waitUntil)) {
-                    lead();
+                if (round != null && round.hasWork()) {
+                    work(round);
+                } else if (round == null && !pending.isEmpty() && (pending.size() >= members || now >= waitUntil)) {
+                    round = plan(takeLowest());
+                    // Idle members help with the round's other chunks.
+                    changed.signalAll();
                     waitUntil = System.nanoTime() + maxWaitNanos;
                 } else {
-                    changed.awaitNanos(Math.max(1, leading ? maxWaitNanos : waitUntil - now));
+                    try {
+                        changed.awaitNanos(Math.max(1, round != null ? maxWaitNanos : waitUntil - now));
+                    } catch (InterruptedException e) {
+                        // The op is queued or running; an abandoned op would stall its round, so wait it out.
+                        interrupted = true;
+                    }
                 }
             }
-        } catch (InterruptedException e) {
-            // The op stays queued and is run by another leader; keep waiting for it, then restore the flag.
-            Thread.currentThread().interrupt();
-            awaitDone(mine);
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (mine.failure != null) {
             throw mine.failure instanceof RuntimeException r ? r : new IllegalStateException(mine.failure);
@@ -144,71 +155,100 @@ public final class StepBatcher {
         return mine.result;
     }
 
-    private void awaitDone(Op mine) {
-        while (!mine.done) {
-            if (!leading && pending.contains(mine)) {
-                lead();
-            } else {
-                changed.awaitUninterruptibly();
-            }
-        }
-    }
-
-    /** With the lock held: takes the lowest key's ops, runs them without the lock, publishes the results. */
-    private void lead() {
+    /** With the lock held: the pending ops of the lowest key, removed from the queue. */
+    private List<Op> takeLowest() {
         OpKey lowest = null;
         for (Op op : pending) {
             if (lowest == null || op.key.compareTo(lowest) < 0) {
                 lowest = op.key;
             }
         }
-        List<Op> round = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
         for (Op op : pending) {
             if (op.key.equals(lowest)) {
-                round.add(op);
+                ops.add(op);
             }
         }
-        pending.removeAll(round);
-        leading = true;
+        pending.removeAll(ops);
+        return ops;
+    }
+
+    /**
+     * Splits a round into chunks that members run in parallel, each on one intra-op thread: every op under
+     * {@value #STACKED_MIN_ROWS} rows alone, the others stacked in up to {@code parallelism} chunks of about
+     * equal rows (a chunk of one op runs it alone). Small rounds stay one chunk: waking a helper costs more.
+     */
+    private Round plan(List<Op> ops) {
+        List<List<Op>> chunks = new ArrayList<>();
+        List<Op> stackable = new ArrayList<>();
+        double flops = 0;
+        for (Op op : ops) {
+            if (op.rows < STACKED_MIN_ROWS) {
+                chunks.add(List.of(op));
+            } else {
+                stackable.add(op);
+                flops += flopsOf.applyAsDouble(op);
+            }
+        }
+        int parts = flops < PARALLEL_ROUND_FLOPS ? 1 : Math.min(parallelism, stackable.size());
+        long remaining = stackable.stream().mapToLong(op -> op.rows).sum();
+        List<Op> chunk = new ArrayList<>();
+        long chunkRows = 0;
+        for (int i = 0; i < stackable.size(); i++) {
+            Op op = stackable.get(i);
+            chunk.add(op);
+            chunkRows += op.rows;
+            if (parts > 1 && i < stackable.size() - 1 && chunkRows * parts >= remaining) {
+                chunks.add(chunk);
+                remaining -= chunkRows;
+                parts--;
+                chunk = new ArrayList<>();
+                chunkRows = 0;
+            }
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return new Round(ops, chunks);
+    }
+
+    /** With the lock held: runs one chunk of the round without the lock; the last chunk completes the round. */
+    private void work(Round r) {
+        List<Op> chunk = r.chunks.get(r.claimed++);
         lock.unlock();
         try {
-            execute(round);
+            execute(chunk);
         } finally {
             lock.lock();
-            leading = false;
-            for (Op op : round) {
-                op.done = true;
+            if (++r.finished == r.chunks.size()) {
+                for (Op op : r.ops) {
+                    op.done = true;
+                }
+                round = null;
+                synchronized (this) {
+                    rounds++;
+                    ops += r.ops.size();
+                }
             }
             changed.signalAll();
         }
     }
 
-    private void execute(List<Op> round) {
-        List<Op> stacked = new ArrayList<>();
-        for (Op op : round) {
-            if (op.rows < STACKED_MIN_ROWS) {
-                alone(op);
-            } else {
-                stacked.add(op);
-            }
+    /** Runs one chunk: a lone op by itself, several stacked (retried one by one if the stack fails). */
+    private void execute(List<Op> chunk) {
+        if (chunk.size() == 1) {
+            alone(chunk.get(0));
+            return;
         }
-        if (stacked.size() == 1) {
-            alone(stacked.get(0));
-        } else if (stacked.size() > 1) {
-            try {
-                stack(stacked);
-            } catch (RuntimeException | Error e) {
-                // One op's bad input must not fail its neighbours: retry each alone.
-                stacked.forEach(StepBatcher::alone);
-            }
+        try {
+            stack(chunk);
+        } catch (RuntimeException | Error e) {
+            // One op's bad input must not fail its neighbours: retry each alone.
+            chunk.forEach(StepBatcher::alone);
         }
         synchronized (this) {
-            rounds++;
-            ops += round.size();
-            if (stacked.size() > 1) {
-                stackedOps += stacked.size();
-                maxStacked = Math.max(maxStacked, stacked.size());
-            }
+            stackedOps += chunk.size();
+            maxStacked = Math.max(maxStacked, chunk.size());
         }
     }
 
@@ -222,11 +262,7 @@ public final class StepBatcher {
 
     private void stack(List<Op> stacked) {
         int arity = stacked.get(0).inputs.size();
-        double flops = 0;
-        for (Op op : stacked) {
-            flops += flopsOf.applyAsDouble(op);
-        }
-        try (NDManager round = parent.newSubManager(); IntraOpThreads.Work threads = IntraOpThreads.forWork(flops, configuredThreads)) {
+        try (NDManager scope = parent.newSubManager()) {
             NDList columns = new NDList(arity);
             for (int i = 0; i < arity; i++) {
                 NDList parts = new NDList(stacked.size());
@@ -234,7 +270,7 @@ public final class StepBatcher {
                     parts.add(op.inputs.get(i));
                 }
                 NDArray column = NDArrays.concat(parts, 0);
-                column.attach(round);
+                column.attach(scope);
                 columns.add(column);
             }
             NDArray out = stacked.get(0).function.apply(columns);
@@ -251,6 +287,23 @@ public final class StepBatcher {
                 piece.attach(op.inputs.get(0).getManager());
                 op.result = piece;
             }
+        }
+    }
+
+    /** The ops of one key being run, as chunks that members claim one by one (guarded by the lock). */
+    private static final class Round {
+        final List<Op> ops;
+        final List<List<Op>> chunks;
+        int claimed;
+        int finished;
+
+        Round(List<Op> ops, List<List<Op>> chunks) {
+            this.ops = ops;
+            this.chunks = chunks;
+        }
+
+        boolean hasWork() {
+            return claimed < chunks.size();
         }
     }
 

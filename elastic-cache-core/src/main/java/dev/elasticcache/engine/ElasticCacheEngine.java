@@ -93,7 +93,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
             int[] stopIds, EngineConfig config, ModelInfo info, InfillSettings infill) {
         this.model = model;
         if (config.maxBatchSize() > 1) {
-            BatchedModel batched = new BatchedModel(model, BATCH_MAX_WAIT, IntraOpThreads.configured());
+            BatchedModel batched = new BatchedModel(model, BATCH_MAX_WAIT, Runtime.getRuntime().availableProcessors());
             this.decodingModel = batched;
             this.batcher = batched.batcher();
         } else {
@@ -114,7 +114,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
         int threads = config.maxBatchSize();
         this.admission = new Semaphore(config.queueCapacity() + threads);
         AtomicLong threadCount = new AtomicLong();
-        int intraOpThreads = IntraOpThreads.configured();
+        // Batched, the cores go to concurrent requests: one intra-op thread each. Several decoding threads with
+        // OpenMP teams of their own oversubscribe the cores (their idle team threads spin), measured 1x instead of 2x.
+        int intraOpThreads = threads > 1 ? 1 : IntraOpThreads.configured();
         this.worker = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(() -> {
                 // Every decoding thread multiplies alike (a fresh thread may not: IntraOpThreads.configured).

@@ -98,33 +98,6 @@ public final class IntraOpThreads {
         return new Layers(model, 1, 0);
     }
 
-    /**
-     * The thread count for one piece of work of {@code flops} matmul FLOPs on the calling thread (a stacked op of
-     * several sequences): one thread below {@link #smallLayerFlops()}, else {@code configured}; {@link Work#close}
-     * restores the thread's count.
-     */
-    public static Work forWork(double flops, int configured) {
-        if (smallLayerFlops <= 0 || configured <= 1) {
-            return Work.NONE;
-        }
-        int before = get();
-        int wanted = flops < smallLayerFlops ? 1 : configured;
-        if (wanted == before) {
-            return Work.NONE;
-        }
-        set(wanted);
-        return () -> set(before);
-    }
-
-    /** Restores the thread count that {@link #forWork} changed. */
-    @FunctionalInterface
-    public interface Work extends AutoCloseable {
-        Work NONE = () -> {};
-
-        @Override
-        void close();
-    }
-
     /** Chooses the thread count layer by layer; {@link #close} restores the configured count. */
     public static final class Layers implements AutoCloseable {
         private final DiffusionModel config;

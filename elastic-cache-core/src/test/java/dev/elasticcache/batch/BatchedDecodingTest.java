@@ -11,6 +11,7 @@ import dev.elasticcache.decode.StepRecord;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationListener;
 import dev.elasticcache.engine.GenerationRequest;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -234,6 +236,41 @@ class BatchedDecodingTest {
             assertSameDecode(r, single.get(i + 1), requests.get(i + 1));
         }
         assertSameDecode(slow.result().join(), single.get(0), slowRequest);
+    }
+
+    @Test
+    void admissionCountsTheBatchAndARefusalCostsNoOneTheirAnswer() throws Exception {
+        try (ElasticCacheEngine two = ElasticCacheEngine.load(EngineConfig.builder().modelDir(alone.modelInfo().folder())
+                .maxBatchSize(2).queueCapacity(1).build())) {
+            GenerationRequest longOne = GenerationRequest.builder().messages(List.of(ChatMessage.user("long")))
+                    .options(DecodingOptions.builder().strategy(Strategy.LLADA).genLength(64).blockLength(32).steps(64).build())
+                    .build();
+            CountDownLatch bothRunning = new CountDownLatch(2);
+            GenerationHandle a = two.submit(longOne, countsItsFirstStep(bothRunning));
+            GenerationHandle b = two.submit(longOne, countsItsFirstStep(bothRunning));
+            assertThat(bothRunning.await(60, TimeUnit.SECONDS)).as("two decode at once").isTrue();
+            GenerationHandle queued = two.submit(longOne, null);
+            assertThatThrownBy(() -> two.submit(longOne, null))
+                    .isInstanceOf(EngineOverloadedException.class).hasMessageContaining("overloaded");
+            GenerationResult single = alone.generate(longOne);
+            for (GenerationHandle h : List.of(a, b, queued)) {
+                assertSameDecode(h.result().get(120, TimeUnit.SECONDS), single, longOne);
+            }
+        }
+    }
+
+    static GenerationListener countsItsFirstStep(CountDownLatch latch) {
+        return new GenerationListener() {
+            boolean counted;
+
+            @Override
+            public void onStep(StepRecord step) {
+                if (!counted) {
+                    counted = true;
+                    latch.countDown();
+                }
+            }
+        };
     }
 
     @Test

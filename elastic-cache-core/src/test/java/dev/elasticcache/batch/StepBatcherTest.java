@@ -41,7 +41,7 @@ class StepBatcherTest {
     static void load() {
         LladaConfig config = RandomCheckpoint.tinyConfig().dModel(96).nHeads(4).nLayers(2).mlpHiddenSize(200).build();
         model = LladaModel.load(RandomCheckpoint.write(dir.resolve("m"), config, 23, DType.BF16, 1));
-        batched = new BatchedModel(model, Duration.ofSeconds(5), 1);
+        batched = new BatchedModel(model, Duration.ofSeconds(5), 2);
     }
 
     @AfterAll

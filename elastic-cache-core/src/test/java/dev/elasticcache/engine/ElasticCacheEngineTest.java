@@ -39,7 +39,8 @@ class ElasticCacheEngineTest {
     @BeforeAll
     static void load() {
         modelDir = RandomCheckpoint.write(dir.resolve("model"), RandomCheckpoint.tinyConfig().build(), 5, DType.BF16, 2);
-        engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(modelDir).queueCapacity(0).defaultOptions(SHORT).build());
+        engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(modelDir).maxBatchSize(1).queueCapacity(0)
+                .defaultOptions(SHORT).build());
     }
 
     @AfterAll
