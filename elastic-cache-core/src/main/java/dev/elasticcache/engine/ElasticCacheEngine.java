@@ -330,8 +330,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
             }
         }), () -> handle.isCancelled() || answer.stopped() || System.nanoTime() > deadline || closed, request.trace())
                 .withTerminators(Arrays.copyOfRange(stopIds, 1, stopIds.length));
-        if (text.vocabSize() < model.logitsWidth() && dreamTokenizer != null) {
-            // Padding rows of the head (Dream-7B: 152064 logits, 151667 ids) are never emitted.
+        if (text.vocabSize() < model.logitsWidth()) {
+            // Padding rows of the head (Dream-7B: 152064 logits, 151667 ids; a LLaDA embedding padded past its
+            // tokenizer) are never emitted: the tokenizer could not write them.
             run.withVocabularyLimit(text.vocabSize());
         }
         DecodeResult result;

@@ -53,6 +53,21 @@ class ElasticCacheEngineTest {
     }
 
     @Test
+    void anEmbeddingWiderThanTheTokenizerNeverEmitsIdsTheTokenizerCannotWrite() {
+        // Random weights over 2048 logits pick padding rows (ids >= 262) nearly always unless they are excluded.
+        Path wide = RandomCheckpoint.write(dir.resolve("wide"), RandomCheckpoint.tinyConfig().vocabSize(2048).build(), 3,
+                DType.F32, 1);
+        try (ElasticCacheEngine e = ElasticCacheEngine.load(EngineConfig.builder().modelDir(wide).build())) {
+            for (Strategy strategy : Strategy.values()) {
+                GenerationResult r = e.generate(user("hello", DecodingOptions.builder().strategy(strategy).genLength(16)
+                        .blockLength(8).steps(16).build()));
+                assertThat(java.util.Arrays.stream(r.sequence()).max().getAsInt()).as(strategy.id()).isLessThan(e.textTokenizer().vocabSize());
+                assertThat(r.stats().answerTokens()).isPositive();
+            }
+        }
+    }
+
+    @Test
     void generatesWithUsageStatisticsAndModelInfo() {
         GenerationResult r = engine.generate(user("hello there", SHORT));
         assertThat(r.usage().promptTokens()).isEqualTo(engine.tokenizer().encodeChat(List.of(ChatMessage.user("hello there"))).length);
