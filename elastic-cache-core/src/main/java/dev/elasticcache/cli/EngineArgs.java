@@ -78,7 +78,8 @@ final class EngineArgs {
 
     /** An engine configuration for these options (one request at a time: a command line needs no queue). */
     EngineConfig engineConfig() {
-        return EngineConfig.builder().modelDir(model).device(device).queueCapacity(1).defaultOptions(options()).build();
+        // One user at a time: requests decode alone, on the configured intra-op threads.
+        return EngineConfig.builder().modelDir(model).device(device).queueCapacity(1).maxBatchSize(1).defaultOptions(options()).build();
     }
 
     /**

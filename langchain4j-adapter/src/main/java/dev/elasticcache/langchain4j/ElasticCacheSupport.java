@@ -86,7 +86,7 @@ final class ElasticCacheSupport {
             EngineConfig config = engineConfig != null ? engineConfig : EngineConfig.defaults();
             if (modelDir != null) {
                 config = new EngineConfig(modelDir, config.device(), config.queueCapacity(), config.requestTimeout(),
-                        config.defaultOptions(), config.infillLimits(), config.maxToolRounds());
+                        config.defaultOptions(), config.infillLimits(), config.maxToolRounds(), config.maxBatchSize());
             }
             engine = ElasticCacheEngine.load(config);
             owns = true;

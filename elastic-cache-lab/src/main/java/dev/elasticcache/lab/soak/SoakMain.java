@@ -25,18 +25,21 @@ import java.util.concurrent.CompletionException;
 /**
  * Native-memory soak: many generations through one engine, cycling every strategy and mixing in cancelled
  * requests, while printing the live NDArray count and the process RSS. After warm-up both must stay flat.
+ * {@code --concurrency N} submits the generations in waves of N at once (a batch, with max-batch-size >= N).
  */
 public final class SoakMain {
     private SoakMain() {}
 
     public static void main(String[] argv) throws Exception {
         DjlDefaults.apply();
-        Args args = Args.parse(argv, Set.of("model", "generations", "report-every", "gen-length"));
+        Args args = Args.parse(argv, Set.of("model", "generations", "report-every", "gen-length", "concurrency", "max-batch-size"));
+        int concurrency = args.getInt("concurrency", 1);
         int generations = args.getInt("generations", 500);
         int every = args.getInt("report-every", 50);
         int genLength = args.getInt("gen-length", 128);
         EngineConfig config = EngineConfig.builder()
-                .modelDir(args.has("model") ? Path.of(args.get("model", null)) : null).build();
+                .modelDir(args.has("model") ? Path.of(args.get("model", null)) : null)
+                .maxBatchSize(args.getInt("max-batch-size", EngineConfig.DEFAULT_MAX_BATCH_SIZE)).queueCapacity(concurrency).build();
         List<Task> tasks = TaskSuite.standard().evaluation(20);
         Strategy[] strategies = Strategy.values();
         try (ElasticCacheEngine engine = ElasticCacheEngine.load(config)) {
@@ -44,36 +47,45 @@ public final class SoakMain {
             List<long[]> samples = new ArrayList<>();
             int cancelled = 0;
             long start = System.nanoTime();
-            for (int i = 1; i <= generations; i++) {
-                Task task = tasks.get(i % tasks.size());
-                DecodingOptions options = DecodingOptions.builder().strategy(strategies[i % strategies.length])
-                        .genLength(genLength).build();
-                GenerationRequest request = GenerationRequest.builder()
-                        .messages(List.of(ChatMessage.user(task.prompt()))).options(options).build();
-                if (i % 10 == 0) {
-                    // Every tenth request is cancelled after its first step.
-                    GenerationHandle[] handle = new GenerationHandle[1];
-                    handle[0] = engine.submit(request, new GenerationListener() {
-                        @Override public void onStep(dev.elasticcache.decode.StepRecord step) {
-                            if (handle[0] != null) {
+            for (int wave = 1; wave <= generations; wave += concurrency) {
+                // A wave of `concurrency` requests submitted together (decoded as one batch when max-batch-size allows).
+                List<GenerationHandle> handles = new ArrayList<>();
+                for (int i = wave; i < wave + concurrency && i <= generations; i++) {
+                    Task task = tasks.get(i % tasks.size());
+                    DecodingOptions options = DecodingOptions.builder().strategy(strategies[i % strategies.length])
+                            .genLength(genLength).build();
+                    GenerationRequest request = GenerationRequest.builder()
+                            .messages(List.of(ChatMessage.user(task.prompt()))).options(options).build();
+                    if (i % 10 == 0) {
+                        // Every tenth request is cancelled after its first step.
+                        GenerationHandle[] handle = new GenerationHandle[1];
+                        handle[0] = engine.submit(request, new GenerationListener() {
+                            @Override public void onStep(dev.elasticcache.decode.StepRecord step) {
+                                while (handle[0] == null) {
+                                    Thread.onSpinWait();
+                                }
                                 handle[0].cancel();
                             }
-                        }
-                    });
+                        });
+                        handles.add(handle[0]);
+                    } else {
+                        handles.add(engine.submit(request, null));
+                    }
+                }
+                for (GenerationHandle h : handles) {
                     try {
-                        handle[0].result().join();
+                        h.result().join();
                     } catch (CancellationException | CompletionException e) {
                         cancelled++;
                     }
-                } else {
-                    engine.generate(request);
                 }
-                if (i % every == 0) {
+                int done = Math.min(generations, wave + concurrency - 1);
+                if (done / every != (wave - 1) / every || done == generations) {
                     int live = engine.model().manager().getManagedArrays().size();
                     long rss = rssKb();
-                    samples.add(new long[] {i, live, rss});
+                    samples.add(new long[] {done, live, rss});
                     System.out.printf(Locale.ROOT, "generation %4d: live NDArrays %d (weights %d), RSS %.1f MiB, %.1f s%n",
-                            i, live, weights, rss / 1024.0, (System.nanoTime() - start) / 1e9);
+                            done, live, weights, rss / 1024.0, (System.nanoTime() - start) / 1e9);
                 }
             }
             long[] warm = samples.get(Math.min(1, samples.size() - 1));

@@ -31,8 +31,14 @@ public class ElasticCacheChatProperties implements InitializingBean {
     /** Where the weights live: cpu, gpu (CUDA; fails when none is visible) or auto (gpu when available). */
     private String device = "cpu";
 
-    /** Requests that may wait while one decodes; further requests are refused at once (HTTP 429/503). */
+    /** Requests that may wait while a batch decodes; further requests are refused at once (HTTP 429/503). */
     private int queueCapacity = 16;
+
+    /**
+     * Requests decoded together, step by step (continuous batching; each decodes exactly what it decodes alone).
+     * 1 decodes one request at a time.
+     */
+    private int maxBatchSize = 8;
 
     /** Default per-request timeout, queueing included. */
     private Duration requestTimeout = Duration.ofMinutes(5);
@@ -53,6 +59,8 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public void setQueueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; }
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+    public int getMaxBatchSize() { return maxBatchSize; }
+    public void setMaxBatchSize(int maxBatchSize) { this.maxBatchSize = maxBatchSize; }
     public int getMaxToolRounds() { return maxToolRounds; }
     public void setMaxToolRounds(int maxToolRounds) { this.maxToolRounds = maxToolRounds; }
     public Chat getChat() { return chat; }
@@ -60,7 +68,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
     /** The engine configuration these properties describe. */
     public EngineConfig toEngineConfig() {
         return EngineConfig.builder().modelDir(modelDir).device(device).queueCapacity(queueCapacity)
-                .requestTimeout(requestTimeout).maxToolRounds(maxToolRounds).defaultOptions(toDecodingOptions()).build();
+                .requestTimeout(requestTimeout).maxToolRounds(maxToolRounds).maxBatchSize(maxBatchSize).defaultOptions(toDecodingOptions()).build();
     }
 
     /** The default chat options (every knob set). */
@@ -85,6 +93,8 @@ public class ElasticCacheChatProperties implements InitializingBean {
         require(queueCapacity >= 0, PREFIX + ".queue-capacity must be >= 0, got " + queueCapacity);
         require(requestTimeout != null && requestTimeout.toMillis() > 0, PREFIX + ".request-timeout must be > 0, got " + requestTimeout);
         require(maxToolRounds >= 1, PREFIX + ".max-tool-rounds must be >= 1, got " + maxToolRounds);
+        require(maxBatchSize >= 1 && maxBatchSize <= EngineConfig.MAX_BATCH_SIZE_LIMIT, PREFIX + ".max-batch-size must be"
+                + " between 1 (one request at a time) and " + EngineConfig.MAX_BATCH_SIZE_LIMIT + ", got " + maxBatchSize);
         Options o = chat.options;
         require(o.strategy != null, opt + "strategy must be one of " + List.of(Strategy.values()));
         require(o.maxTokens >= 1, opt + "max-tokens must be >= 1, got " + o.maxTokens);

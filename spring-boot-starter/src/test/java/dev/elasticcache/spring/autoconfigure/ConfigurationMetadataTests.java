@@ -29,6 +29,7 @@ class ConfigurationMetadataTests {
         defaults.put("spring.ai.elastic-cache.device", "cpu");
         defaults.put("spring.ai.elastic-cache.queue-capacity", "16");
         defaults.put("spring.ai.elastic-cache.request-timeout", "5m");
+        defaults.put("spring.ai.elastic-cache.max-batch-size", String.valueOf(dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_BATCH_SIZE));
         defaults.put("spring.ai.elastic-cache.max-tool-rounds", String.valueOf(dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_TOOL_ROUNDS));
         defaults.put(o + "strategy", "elastic");
         defaults.put(o + "max-tokens", "128");

@@ -80,6 +80,7 @@ class ElasticCacheChatAutoConfigurationTests {
         withModel.withPropertyValues(
                 "spring.ai.elastic-cache.device=auto",
                 "spring.ai.elastic-cache.queue-capacity=4",
+                "spring.ai.elastic-cache.max-batch-size=3",
                 "spring.ai.elastic-cache.request-timeout=90s",
                 "spring.ai.elastic-cache.chat.options.strategy=fast-dllm-dual",
                 "spring.ai.elastic-cache.chat.options.max-tokens=40",
@@ -98,6 +99,7 @@ class ElasticCacheChatAutoConfigurationTests {
                     EngineConfig config = context.getBean(ElasticCacheEngine.class).config();
                     assertThat(config.device()).isEqualTo("auto");
                     assertThat(config.queueCapacity()).isEqualTo(4);
+                    assertThat(config.maxBatchSize()).isEqualTo(3);
                     assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
                     // 40 rounded up to a multiple of the block length 16 for a block strategy
                     assertThat(config.defaultOptions().genLength()).isEqualTo(48);
@@ -135,6 +137,7 @@ class ElasticCacheChatAutoConfigurationTests {
             EngineConfig config = context.getBean(ElasticCacheEngine.class).config();
             assertThat(config.device()).isEqualTo("cpu");
             assertThat(config.queueCapacity()).isEqualTo(16);
+            assertThat(config.maxBatchSize()).isEqualTo(EngineConfig.DEFAULT_MAX_BATCH_SIZE);
             assertThat(config.requestTimeout()).isEqualTo(Duration.ofMinutes(5));
         });
     }
@@ -157,6 +160,8 @@ class ElasticCacheChatAutoConfigurationTests {
                 "spring.ai.elastic-cache.queue-capacity must be >= 0, got -1");
         assertStartupFailure("spring.ai.elastic-cache.request-timeout=0s",
                 "spring.ai.elastic-cache.request-timeout must be > 0, got PT0S");
+        assertStartupFailure("spring.ai.elastic-cache.max-batch-size=0",
+                "spring.ai.elastic-cache.max-batch-size must be between 1 (one request at a time) and 256, got 0");
         assertStartupFailure("spring.ai.elastic-cache.max-tool-rounds=0",
                 "spring.ai.elastic-cache.max-tool-rounds must be >= 1, got 0");
         // consistent one by one, inconsistent together: 3 steps cannot be spread over 4 blocks
