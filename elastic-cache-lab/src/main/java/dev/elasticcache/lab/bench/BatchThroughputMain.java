@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Throughput of concurrent requests, batched against one at a time, in one run (issue 16): for each model and
  * each concurrency c, c closed-loop clients each send {@code --per-client} requests to an engine of
- * {@code max-batch-size 1} and to one of {@code --batch}, interleaved; it prints aggregate answer tokens/s,
- * answers/s and latency p50/p99 side by side, with the ratio and how full the batches were.
+ * {@code max-batch-size 1} and to one of {@code --batch}, alternating for {@code --reps} repetitions; it prints
+ * the median repetition's aggregate answer tokens/s, answers/s and latency p50/p99 side by side, with the ratios
+ * and how full the batches were.
  *
  * <p>Models: {@code shipped} (the embedded tiny-llada on its model card's task prompts) and {@code random} (a
  * random LLaDA checkpoint, d256 / 4 heads / 6 layers / MLP 704 / vocab 4096 unless set, on random word prompts;
@@ -43,14 +44,16 @@ public final class BatchThroughputMain {
     public static void main(String[] argv) throws Exception {
         DjlDefaults.apply();
         Args args = Args.parse(argv, Set.of("models", "concurrency", "per-client", "batch", "strategy", "gen-length",
-                "d-model", "layers", "mlp", "vocab"));
+                "d-model", "layers", "mlp", "vocab", "reps"));
+        int reps = args.getInt("reps", 3);
         List<String> models = Arrays.asList(args.get("models", "shipped,random").split(","));
         int[] levels = Arrays.stream(args.get("concurrency", "1,2,4,8,16").split(",")).mapToInt(Integer::parseInt).toArray();
         int perClient = args.getInt("per-client", 3);
         int batch = args.getInt("batch", 16);
         Strategy strategy = Strategy.parse(args.get("strategy", "elastic"));
-        System.out.printf(Locale.ROOT, "%s, %d cores, strategy %s, %d requests per client, batched engine max-batch-size %d%n",
-                StepCostMain.load(), Runtime.getRuntime().availableProcessors(), strategy.id(), perClient, batch);
+        System.out.printf(Locale.ROOT, "%s, %d cores, strategy %s, %d requests per client, %d repetitions (median shown),"
+                + " batched engine max-batch-size %d%n", StepCostMain.load(), Runtime.getRuntime().availableProcessors(),
+                strategy.id(), perClient, reps, batch);
         StringBuilder table = new StringBuilder("| model | clients | engine | requests | answer tok/s | answers/s | p50 s | p99 s |"
                 + " tok/s vs one at a time | p99 vs one at a time | ops per round |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String name : models) {
@@ -77,10 +80,17 @@ public final class BatchThroughputMain {
                 single.generate(request(prompts.get(0), options));
                 batched.generate(request(prompts.get(0), options));
                 for (int clients : levels) {
-                    Run one = run(single, clients, perClient, prompts, options);
+                    // Repetitions alternate the engines; the row shows the median repetition of each.
+                    List<Run> ones = new ArrayList<>();
+                    List<Run> manys = new ArrayList<>();
                     BatchStatistics before = batched.batchStatistics();
-                    Run many = run(batched, clients, perClient, prompts, options);
+                    for (int rep = 0; rep < reps; rep++) {
+                        ones.add(run(single, clients, perClient, prompts, options));
+                        manys.add(run(batched, clients, perClient, prompts, options));
+                    }
                     BatchStatistics after = batched.batchStatistics();
+                    Run one = Run.median(ones);
+                    Run many = Run.median(manys);
                     double opsPerRound = (after.ops() - before.ops()) / (double) Math.max(1, after.rounds() - before.rounds());
                     String label = name + (folder == null ? "" : " (d" + args.getInt("d-model", 256) + ")");
                     table.append(row(label, clients, "one at a time", one, null, Double.NaN));
@@ -165,6 +175,13 @@ public final class BatchThroughputMain {
     }
 
     record Run(List<Double> latencies, long tokens, double seconds) {
+        /** The repetition of median throughput. */
+        static Run median(List<Run> runs) {
+            List<Run> sorted = new ArrayList<>(runs);
+            sorted.sort(java.util.Comparator.comparingDouble(Run::tokensPerSecond));
+            return sorted.get(sorted.size() / 2);
+        }
+
         double tokensPerSecond() {
             return tokens / seconds;
         }
