@@ -26,7 +26,8 @@ public record Predictions(int[] tokens, double[] confidence) {
      * The same with per-row token constraints: a row with a non-null {@code admitted[r]} chooses only among the
      * tokens marked true there, and its confidence is the softmax over those tokens (a slot's logits with the
      * rest of the vocabulary at minus infinity). A row that admits every token gives exactly the unconstrained
-     * result.
+     * result. A constraint shorter than a logits row admits none of the rows past it (a head wider than the
+     * tokenizer: those ids are padding).
      */
     public static Predictions of(float[] logits, int rows, double temperature, Random random, boolean[][] admitted) {
         return of(logits, rows, temperature, random, admitted, -1);
@@ -49,7 +50,7 @@ public record Predictions(int[] tokens, double[] confidence) {
             int best = allowed == null ? (neverChosen == 0 ? 1 : 0) : firstAllowed(allowed);
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int v = 0; v < vocab; v++) {
-                if (allowed != null && !allowed[v]) {
+                if (allowed != null && (v >= allowed.length || !allowed[v])) {
                     continue;
                 }
                 double l = logits[base + v];
@@ -66,7 +67,7 @@ public record Predictions(int[] tokens, double[] confidence) {
             }
             double sum = 0;
             for (int v = 0; v < vocab; v++) {
-                if (allowed == null || allowed[v]) {
+                if (allowed == null || v < allowed.length && allowed[v]) {
                     sum += Math.exp(logits[base + v] - max);
                 }
             }

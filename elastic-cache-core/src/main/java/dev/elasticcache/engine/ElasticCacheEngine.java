@@ -85,8 +85,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
                 infill);
     }
 
-    private ElasticCacheEngine(DreamModel model, DreamTokenizer tokenizer, EngineConfig config, ModelInfo info) {
-        this(model, null, tokenizer, tokenizer, dreamStopIds(model, tokenizer), config, info, null);
+    private ElasticCacheEngine(DreamModel model, DreamTokenizer tokenizer, EngineConfig config, ModelInfo info,
+            InfillSettings infill) {
+        this(model, null, tokenizer, tokenizer, dreamStopIds(model, tokenizer), config, info, infill);
     }
 
     private ElasticCacheEngine(DiffusionModel model, LladaTokenizer tokenizer, DreamTokenizer dreamTokenizer, TokenText text,
@@ -100,8 +101,10 @@ public final class ElasticCacheEngine implements AutoCloseable {
             this.decodingModel = model;
             this.batcher = null;
         }
-        StructuredGeneration structured = infill == null ? null : new StructuredGeneration(decodingModel, tokenizer,
-                infill.format(tokenizer), config.infillLimits(), config.maxToolRounds());
+        // The canvas trailer ends the turn (stopIds' last: <|eot_id|>, <|im_end|>) and pads with EOS.
+        StructuredGeneration structured = new StructuredGeneration(decodingModel, text, model.eosTokenId(),
+                stopIds[stopIds.length - 1], infill.format(text, model.eosTokenId(), model.maskTokenId()),
+                config.infillLimits(), config.maxToolRounds());
         this.tokenizer = tokenizer;
         this.dreamTokenizer = dreamTokenizer;
         this.text = text;
@@ -173,7 +176,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
             ModelInfo info = new ModelInfo(String.valueOf(folder.getFileName()), folder, null,
                     DreamTensorLayout.parameterCount(model.config()), deviceName(device),
                     Duration.ofNanos(System.nanoTime() - start), ModelCard.read(folder), ModelFamily.DREAM);
-            return new ElasticCacheEngine(model, tokenizer, config, info);
+            return new ElasticCacheEngine(model, tokenizer, config, info, InfillSettings.read(folder));
         } catch (RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -439,12 +442,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
             if (!anyContent) {
                 throw new IllegalArgumentException("the prompt is blank; send a non-empty message");
             }
-            if (structured == null && !request.tools().isEmpty()) {
-                throw new IllegalArgumentException(info.family().displayName() + " models take no tools yet (tool calls"
-                        + " and schema output are LLaDA-only); send the request without tools");
-            }
-            ids = structured == null ? dreamTokenizer.encodeChat(request.messages())
-                    : tokenizer.encodeChat(ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler()));
+            List<dev.elasticcache.tokenizer.ChatMessage> messages =
+                    ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler());
+            ids = dreamTokenizer != null ? dreamTokenizer.encodeChat(messages) : tokenizer.encodeChat(messages);
         }
         if (!request.tools().isEmpty() && request.messages() == null) {
             throw new IllegalArgumentException("tools need a chat request (messages); the tool list is rendered into its"
@@ -465,10 +465,6 @@ public final class ElasticCacheEngine implements AutoCloseable {
             throw new IllegalArgumentException("prompt too long: " + ids.length + " prompt tokens + genLength "
                     + options.genLength() + " = " + (ids.length + options.genLength())
                     + " exceeds the model's max sequence length " + max + "; shorten the prompt or lower genLength");
-        }
-        if (request.structured() && structured == null) {
-            throw new IllegalArgumentException(info.family().displayName() + " models have no schema output yet (tool"
-                    + " calls and schema output are LLaDA-only); send the request without an output schema");
         }
         StructuredGeneration.Plan plan = request.structured() ? structured.plan(request, ids.length, options) : null;
         if (plan != null && !request.stopSequences().isEmpty() && plan.schema() != null) {

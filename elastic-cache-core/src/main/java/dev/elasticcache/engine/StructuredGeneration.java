@@ -16,7 +16,7 @@ import dev.elasticcache.structured.ToolCallLayout;
 import dev.elasticcache.structured.ToolChoice;
 import dev.elasticcache.structured.ToolPrompt;
 import dev.elasticcache.tokenizer.ChatMessage;
-import dev.elasticcache.tokenizer.LladaTokenizer;
+import dev.elasticcache.tokenizer.TokenText;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +41,7 @@ public final class StructuredGeneration {
     private static final SecureRandom IDS = new SecureRandom();
 
     private final DiffusionModel model;
-    private final LladaTokenizer tokenizer;
+    private final TokenText tokenizer;
     private final CanvasBuilder builder;
     private final InfillLimits limits;
     private final JsonSchemaCompiler compiler;
@@ -49,8 +49,13 @@ public final class StructuredGeneration {
     private final int marker;
     private final int maxToolRounds;
 
-    public StructuredGeneration(DiffusionModel model, LladaTokenizer tokenizer, InfillFormat format, InfillLimits limits,
-            int maxToolRounds) {
+    /**
+     * @param tokenizer the model's tokenizer
+     * @param eosTokenId EOS, which pads the canvas's trailer
+     * @param endOfTurnTokenId the token that ends an assistant turn, right after the canvas
+     */
+    public StructuredGeneration(DiffusionModel model, TokenText tokenizer, int eosTokenId, int endOfTurnTokenId,
+            InfillFormat format, InfillLimits limits, int maxToolRounds) {
         this.maxToolRounds = maxToolRounds;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -58,8 +63,8 @@ public final class StructuredGeneration {
         this.limits = limits;
         this.compiler = new JsonSchemaCompiler(limits);
         this.trailer = new int[1 + TRAILING_EOS];
-        Arrays.fill(trailer, tokenizer.eosTokenId());
-        trailer[0] = tokenizer.eotTokenId();
+        Arrays.fill(trailer, eosTokenId);
+        trailer[0] = endOfTurnTokenId;
         this.marker = tokenizer.encode(ToolPrompt.CALL_OPEN)[0];
     }
 

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.elasticcache.tokenizer.LladaTokenizer;
+import dev.elasticcache.tokenizer.TokenText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +66,12 @@ public record InfillSettings(int fillerTokenId, Alignment alignment) {
 
     /** The canvas format of these settings over {@code tokenizer}. */
     public InfillFormat format(LladaTokenizer tokenizer) {
-        int filler = fillerTokenId >= 0 ? fillerTokenId : tokenizer.eosTokenId();
-        return new InfillFormat(tokenizer, filler, tokenizer.maskTokenId(), alignment);
+        return format(tokenizer, tokenizer.eosTokenId(), tokenizer.maskTokenId());
+    }
+
+    /** The canvas format over any tokenizer: the filler is the configured id, else EOS. */
+    public InfillFormat format(TokenText text, int eosTokenId, int maskTokenId) {
+        return new InfillFormat(text, fillerTokenId >= 0 ? fillerTokenId : eosTokenId, maskTokenId, alignment);
     }
 
     /** The settings of the models this project trains: the NUL byte as filler, values right-aligned. */

@@ -273,7 +273,7 @@ class ElasticCacheChatModelTest {
     @Test
     void overload_maps_to_a_retriable_rate_limit_error_keeping_the_engine_exception() throws Exception {
         try (ElasticCacheEngine busy = ElasticCacheEngine.load(
-                EngineConfig.builder().modelDir(TestEngines.checkpoint()).queueCapacity(0).build())) {
+                EngineConfig.builder().modelDir(TestEngines.checkpoint()).maxBatchSize(1).queueCapacity(0).build())) {
             ElasticCacheChatModel overloaded = ElasticCacheChatModel.builder().engine(busy).build();
             List<Throwable> listenerErrors = new CopyOnWriteArrayList<>();
             ElasticCacheChatModel listened = ElasticCacheChatModel.builder().engine(busy)

@@ -178,7 +178,7 @@ class ElasticCacheStreamingChatModelTest {
     @Test
     void overload_is_reported_through_on_error_not_thrown() throws Exception {
         try (ElasticCacheEngine busy = ElasticCacheEngine.load(
-                EngineConfig.builder().modelDir(TestEngines.checkpoint()).queueCapacity(0).build())) {
+                EngineConfig.builder().modelDir(TestEngines.checkpoint()).maxBatchSize(1).queueCapacity(0).build())) {
             AtomicReference<Throwable> listenerError = new AtomicReference<>();
             ElasticCacheStreamingChatModel overloaded = ElasticCacheStreamingChatModel.builder().engine(busy)
                     .listeners(new ChatModelListener() {

@@ -164,7 +164,7 @@ class ElasticCacheChatModelTests {
     @Test
     void overloadIsReportedAsEngineOverloadedException() {
         try (ElasticCacheEngine small = ElasticCacheEngine.load(EngineConfig.builder()
-                .modelDir(TestModels.embeddedModelPresent() ? null : TestModels.randomModel()).queueCapacity(0).build())) {
+                .modelDir(TestModels.embeddedModelPresent() ? null : TestModels.randomModel()).maxBatchSize(1).queueCapacity(0).build())) {
             ElasticCacheChatModel busy = ElasticCacheChatModel.builder().engine(small).build();
             Disposable running = busy.stream(new Prompt(STORY, longRequest())).subscribe();
             try {
