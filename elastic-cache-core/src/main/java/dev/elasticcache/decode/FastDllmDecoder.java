@@ -20,7 +20,8 @@ import java.util.Arrays;
  *
  * <p>On a family with shifted logits (Dream) position p reads logits row p-1; with a threshold the prefix and
  * dual caches follow the official Dream code (dream.md §3): each block-start forward decodes exactly the block's
- * first position, unconditionally, and the cached steps feed from the block start.
+ * first position, unconditionally, and the cached steps feed from the block start; without a cache the official
+ * Dream form has no blocks ({@link #dreamParallel}).
  */
 final class FastDllmDecoder implements Decoder {
 
@@ -42,6 +43,9 @@ final class FastDllmDecoder implements Decoder {
 
     @Override
     public DecodeResult decode(DecodeRun run) {
+        if (cache == Cache.NONE && run.options().threshold() != null && run.model().logitsShift()) {
+            return dreamParallel(run);
+        }
         DecodingOptions o = run.options();
         DiffusionModel model = run.model();
         int layers = run.model().layers();
@@ -99,9 +103,48 @@ final class FastDllmDecoder implements Decoder {
         return run.finish();
     }
 
+    /**
+     * Fast-dLLM's parallel decoding of Dream as the official code does it (dream.md §3, no cache): no blocks, every
+     * step a full forward whose candidates are all masks of the answer; a quota of {@code blockLength} tokens per
+     * step (the official scripts' steps = gen / 32) plus what earlier steps left unused; of the quota's most
+     * confident candidates rank 0 always and the others reaching the threshold; until no mask is left.
+     */
+    private DecodeResult dreamParallel(DecodeRun run) {
+        DecodingOptions o = run.options();
+        DiffusionModel model = run.model();
+        int n = run.length();
+        ForwardBlocks ops = Forward.blocks(model, reference);
+        int carry = 0;
+        try (IntraOpThreads.Layers threads = Forward.threads(model, reference)) {
+            int[] candidates;
+            while ((candidates = run.maskedIn(run.promptLength(), n)).length > 0) {
+                run.checkCancelled();
+                float[] logits;
+                try (NDManager scope = model.manager().newSubManager()) {
+                    threads.layer(n, n);
+                    NDArray hidden = Forward.fullHidden(model, ops, scope, run.tokens(), Forward.LayerSink.NONE);
+                    threads.head(candidates.length);
+                    logits = Forward.logitsAt(ops, hidden, run.logitRows(candidates));
+                }
+                run.countForward((long) n * model.layers(), model.layers());
+                Predictions pred = run.predict(logits, candidates);
+                int quota = o.blockLength() + carry;
+                int[] chosen = aboveThreshold(pred.confidence(), o.threshold(), quota);
+                carry = quota - chosen.length;
+                LladaDecoder.commitChosen(run, candidates, Forward.span(0, n), 0, pred, Ranking.ascending(chosen));
+            }
+        }
+        return run.finish();
+    }
+
     /** Rank 0 always, then every candidate whose confidence reaches the threshold. */
     static int[] aboveThreshold(double[] confidence, double threshold) {
-        int[] ranked = Ranking.topK(confidence, confidence.length);
+        return aboveThreshold(confidence, threshold, confidence.length);
+    }
+
+    /** The same among the {@code quota} most confident candidates only. */
+    static int[] aboveThreshold(double[] confidence, double threshold, int quota) {
+        int[] ranked = Ranking.topK(confidence, Math.min(quota, confidence.length));
         int keep = 1;
         while (keep < ranked.length && confidence[ranked[keep]] >= threshold) {
             keep++;

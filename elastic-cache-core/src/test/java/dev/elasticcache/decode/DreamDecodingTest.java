@@ -229,13 +229,13 @@ class DreamDecodingTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0.02, 8", "0.9, 8", "0.3, 16"})
-    void fastDllmWithoutCacheMatchesTheShiftedThresholdRule(double threshold, int block) {
-        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.FAST_DLLM).genLength(16).blockLength(block)
+    @CsvSource({"0.02, 8, 16", "0.9, 8, 16", "0.3, 16, 16", "0.5, 4, 32", "0.99, 2, 24"})
+    void fastDllmWithoutCacheIsTheOfficialDreamFormWithoutBlocksAndWithCarryOver(double threshold, int block, int gen) {
+        DecodingOptions o = DecodingOptions.builder().strategy(Strategy.FAST_DLLM).genLength(gen).blockLength(block)
                 .threshold(threshold).build();
         int[] prompt = prompt(13, 6);
         DecodeResult fast = run(model, prompt, o);
-        ReferenceDecoding.Outcome ref = ReferenceDecoding.fastDllm(model, prompt, o);
+        ReferenceDecoding.Outcome ref = ReferenceDecoding.fastDllmDreamParallel(model, prompt, o);
         assertThat(fast.sequence()).containsExactly(ref.sequence());
         assertThat(decodedPerStep(fast)).usingRecursiveComparison().isEqualTo(ref.decodedPerStep());
     }
@@ -246,7 +246,7 @@ class DreamDecodingTest {
         DecodingOptions fd = DecodingOptions.builder().strategy(Strategy.FAST_DLLM).genLength(16).blockLength(8)
                 .threshold(0.02).build();
         int[] firstStep = run(model, prompt, fd).trace().get(0).decodedPositions();
-        assertThat(firstStep).containsExactly(ReferenceDecoding.fastDllm(model, prompt, fd).decodedPerStep().get(0));
+        assertThat(firstStep).containsExactly(ReferenceDecoding.fastDllmDreamParallel(model, prompt, fd).decodedPerStep().get(0));
         // Dream's threshold caches decode exactly the block's first position at the block start: the argmax of the
         // plain full forward's row before it.
         int[] x = ReferenceDecoding.init(prompt, 16, model.maskTokenId());

@@ -152,6 +152,25 @@ final class ReferenceDecoding {
         return new Outcome(x, steps);
     }
 
+    /**
+     * Fast-dLLM's Dream form without a cache, written from dream.md §3: no blocks; each step a quota of
+     * blockLength plus the unused rest of earlier steps over all answer masks, rank 0 always, others at the threshold.
+     */
+    static Outcome fastDllmDreamParallel(DiffusionModel model, int[] prompt, DecodingOptions o) {
+        int mask = model.maskTokenId();
+        int[] x = init(prompt, o.genLength(), mask);
+        List<int[]> steps = new ArrayList<>();
+        int carry = 0;
+        int[] cand;
+        while ((cand = masksIn(x, prompt.length, x.length, mask)).length > 0) {
+            int quota = o.blockLength() + carry;
+            int[] decoded = decodeTop(model, x, cand, quota, o.threshold());
+            carry = quota - decoded.length;
+            steps.add(decoded);
+        }
+        return new Outcome(x, steps);
+    }
+
     /** Decodes the top-k candidates by confidence; with a threshold, rank 0 plus those reaching it. */
     private static int[] decodeTop(DiffusionModel model, int[] x, int[] cand, int k, Double threshold) {
         float[][] logits = logitsRows(model, x, cand);
