@@ -16,6 +16,7 @@ import dev.elasticcache.structured.ToolCallLayout;
 import dev.elasticcache.structured.ToolChoice;
 import dev.elasticcache.structured.ToolPrompt;
 import dev.elasticcache.tokenizer.ChatMessage;
+import dev.elasticcache.tokenizer.LladaTokenizer;
 import dev.elasticcache.tokenizer.TokenText;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -48,6 +49,12 @@ public final class StructuredGeneration {
     private final int[] trailer;
     private final int marker;
     private final int maxToolRounds;
+
+    /** Over a LLaDA tokenizer: the canvas ends with {@code <|eot_id|>} and EOS. */
+    public StructuredGeneration(DiffusionModel model, LladaTokenizer tokenizer, InfillFormat format, InfillLimits limits,
+            int maxToolRounds) {
+        this(model, tokenizer, tokenizer.eosTokenId(), tokenizer.eotTokenId(), format, limits, maxToolRounds);
+    }
 
     /**
      * @param tokenizer the model's tokenizer
