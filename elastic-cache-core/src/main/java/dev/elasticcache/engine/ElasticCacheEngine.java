@@ -25,6 +25,7 @@ import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.model.ModelFamily;
 import dev.elasticcache.tokenizer.DreamTokenizer;
 import dev.elasticcache.tokenizer.LladaTokenizer;
+import dev.elasticcache.tokenizer.ChatMessage;
 import dev.elasticcache.tokenizer.TokenText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -442,9 +443,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
             if (!anyContent) {
                 throw new IllegalArgumentException("the prompt is blank; send a non-empty message");
             }
-            List<dev.elasticcache.tokenizer.ChatMessage> messages =
-                    ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler());
-            ids = dreamTokenizer != null ? dreamTokenizer.encodeChat(messages) : tokenizer.encodeChat(messages);
+            ids = encodeChat(ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler()));
         }
         if (!request.tools().isEmpty() && request.messages() == null) {
             throw new IllegalArgumentException("tools need a chat request (messages); the tool list is rendered into its"
@@ -558,6 +557,19 @@ public final class ElasticCacheEngine implements AutoCloseable {
     /** The Dream tokenizer, when the loaded model is Dream. */
     public java.util.Optional<DreamTokenizer> dreamTokenizer() {
         return java.util.Optional.ofNullable(dreamTokenizer);
+    }
+
+    /**
+     * The prompt ids of a conversation as this engine encodes it (the family's chat template, generation prompt
+     * appended; no tools): for callers that relate step positions to the prompt, as the sample's decoding view.
+     */
+    public int[] encodeChat(List<ChatMessage> messages) {
+        return dreamTokenizer != null ? dreamTokenizer.encodeChat(messages) : tokenizer.encodeChat(messages);
+    }
+
+    /** The token that ends an assistant turn ({@code <|eot_id|>} for LLaDA, {@code <|im_end|>} for Dream; EOS when none). */
+    public int endOfTurnTokenId() {
+        return stopIds[stopIds.length - 1];
     }
 
     /** The loaded tokenizer as text in, ids out, whatever the family. */

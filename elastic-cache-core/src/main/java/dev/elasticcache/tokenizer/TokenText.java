@@ -1,6 +1,6 @@
 package dev.elasticcache.tokenizer;
 
-/** The tokenizer as infilling sees it: fixed text to ids, ids to text, and which ids are special. */
+/** A tokenizer whatever the family: fixed text to ids, ids to text, and which ids are special. */
 public interface TokenText {
 
     /** Ids of plain text (no BOS). */
@@ -8,6 +8,9 @@ public interface TokenText {
 
     /** Text of ids, special tokens skipped. */
     String decode(int[] ids);
+
+    /** Text of ids, special tokens written out unless {@code skipSpecial}. */
+    String decode(int[] ids, boolean skipSpecial);
 
     /** Number of ids. */
     int vocabSize();

@@ -15,7 +15,7 @@ import dev.elasticcache.samples.chat.ChatApi.DecodeStart;
 import dev.elasticcache.samples.chat.ChatApi.DecodeStep;
 import dev.elasticcache.spring.ai.ElasticCacheChatOptions;
 import dev.elasticcache.tokenizer.ChatMessage;
-import dev.elasticcache.tokenizer.LladaTokenizer;
+import dev.elasticcache.tokenizer.TokenText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +70,8 @@ public class DecodeView {
             messages.add(m.getMessageType() == MessageType.SYSTEM ? ChatMessage.system(m.getText())
                     : ChatMessage.user(m.getText()));
         }
-        LladaTokenizer tokenizer = engine.tokenizer();
-        // Prompt ids encoded here (as the engine would) so that step positions can be made answer-relative.
-        int[] promptIds = tokenizer.encodeChat(messages);
+        // Prompt ids encoded here (as the engine does, for any family) so that step positions can be made answer-relative.
+        int[] promptIds = engine.encodeChat(messages);
         int promptLength = promptIds.length;
         int layers = engine.diffusionModel().layers();
         GenerationRequest generation = GenerationRequest.builder().promptIds(promptIds).options(options)
@@ -119,7 +118,7 @@ public class DecodeView {
             positions[i] = step.decodedPositions()[i] - promptLength;
             int id = step.decodedTokens()[i];
             texts.add(tokenText(id));
-            special[i] = engine.tokenizer().isSpecial(id);
+            special[i] = engine.textTokenizer().isSpecial(id);
         }
         int startReset = Math.max(0, Math.min(step.startReset(), layers));
         return new DecodeStep(step.step(), positions, texts, step.decodedTokens().clone(), special, startReset,
@@ -136,7 +135,7 @@ public class DecodeView {
     /** Answer-relative position of the first end-of-sequence or end-of-turn token, or null. */
     private @Nullable Integer answerEnd(int[] sequence, int promptLength) {
         int eos = engine.diffusionModel().eosTokenId();
-        int eot = engine.tokenizer().eotTokenId();
+        int eot = engine.endOfTurnTokenId();
         for (int p = promptLength; p < sequence.length; p++) {
             if (sequence[p] == eos || sequence[p] == eot) {
                 return p - promptLength;
@@ -151,14 +150,14 @@ public class DecodeView {
     }
 
     private String describe(int id) {
-        LladaTokenizer tokenizer = engine.tokenizer();
-        if (id == engine.diffusionModel().eosTokenId() || id == tokenizer.eosTokenId()) {
+        TokenText tokenizer = engine.textTokenizer();
+        if (id == engine.diffusionModel().eosTokenId()) {
             return "EOS";
         }
-        if (id == tokenizer.eotTokenId()) {
+        if (id == engine.endOfTurnTokenId()) {
             return "EOT";
         }
-        if (id == tokenizer.maskTokenId()) {
+        if (id == engine.diffusionModel().maskTokenId()) {
             return "MASK";
         }
         String text = tokenizer.decode(new int[] {id}, false);

@@ -31,9 +31,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * With one decoding slot and no waiting room ({@code max-batch-size=1}, {@code queue-capacity=0}) a request arriving
- * while another decodes is refused with 429
- * and {@code Retry-After}; a client that hangs up on a stream cancels its generation, freeing the engine.
+ * With one decoding slot and no waiting room ({@code max-batch-size=1}, {@code queue-capacity=0}) a request
+ * arriving while another decodes is refused with 429 and {@code Retry-After}; a client that hangs up on a stream
+ * cancels its generation, freeing the engine.
  * Runs a random model wide enough that a long generation takes far longer than the test.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
