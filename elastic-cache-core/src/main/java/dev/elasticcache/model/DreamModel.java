@@ -218,19 +218,7 @@ public final class DreamModel implements DiffusionModel {
     /** q [H, T, hd], k and v [Hkv, T, hd] of {@link #qkvRows}, q and k rotated at the rows' positions (RoPE after the biases). */
     @Override
     public Qkv qkvHeads(NDArray qkv, NDList ropeTables) {
-        long rows = qkv.getShape().get(0);
-        int hd = config.headDim();
-        int qWidth = config.numAttentionHeads() * hd;
-        int kvWidth = config.numKeyValueHeads() * hd;
-        NDList parts = qkv.split(new long[] {qWidth, qWidth + kvWidth}, 1);
-        NDArray q = heads(parts.get(0), rows, config.numAttentionHeads());
-        NDArray k = heads(parts.get(1), rows, config.numKeyValueHeads());
-        NDArray v = heads(parts.get(2), rows, config.numKeyValueHeads());
-        return new Qkv(rope.apply(q, ropeTables), rope.apply(k, ropeTables), v);
-    }
-
-    private NDArray heads(NDArray flat, long rows, int heads) {
-        return TensorOps.heads(flat, rows, heads, config.headDim());
+        return TensorOps.qkvHeads(qkv, config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), rope, ropeTables);
     }
 
     /**

@@ -241,19 +241,7 @@ public final class LladaModel implements DiffusionModel {
     /** q [H, T, hd], k and v [Hkv, T, hd] of {@link #qkvRows}, q and k rotated at the rows' positions. */
     @Override
     public Qkv qkvHeads(NDArray qkv, NDList ropeTables) {
-        long rows = qkv.getShape().get(0);
-        int hd = config.headDim();
-        int qWidth = config.nHeads() * hd;
-        int kvWidth = config.nKvHeads() * hd;
-        NDList parts = qkv.split(new long[] {qWidth, qWidth + kvWidth}, 1);
-        NDArray q = heads(parts.get(0), rows, config.nHeads());
-        NDArray k = heads(parts.get(1), rows, config.nKvHeads());
-        NDArray v = heads(parts.get(2), rows, config.nKvHeads());
-        return new Qkv(rope.apply(q, ropeTables), rope.apply(k, ropeTables), v);
-    }
-
-    private NDArray heads(NDArray flat, long rows, int heads) {
-        return TensorOps.heads(flat, rows, heads, config.headDim());
+        return TensorOps.qkvHeads(qkv, config.nHeads(), config.nKvHeads(), config.headDim(), rope, ropeTables);
     }
 
     /**

@@ -49,6 +49,21 @@ public final class TensorOps {
     }
 
     /**
+     * The op-by-op second half of a projection: fused q/k/v rows [T, (H + 2 Hkv) hd] split into q [H, T, hd], k and
+     * v [Hkv, T, hd], q and k rotated at the rows' positions (both families, the reference blocks).
+     */
+    public static Qkv qkvHeads(NDArray qkv, int heads, int kvHeads, int headDim, RotaryEmbedding rope, NDList ropeTables) {
+        long rows = qkv.getShape().get(0);
+        int qWidth = heads * headDim;
+        int kvWidth = kvHeads * headDim;
+        NDList parts = qkv.split(new long[] {qWidth, qWidth + kvWidth}, 1);
+        NDArray q = heads(parts.get(0), rows, heads, headDim);
+        NDArray k = heads(parts.get(1), rows, kvHeads, headDim);
+        NDArray v = heads(parts.get(2), rows, kvHeads, headDim);
+        return new Qkv(rope.apply(q, ropeTables), rope.apply(k, ropeTables), v);
+    }
+
+    /**
      * Repeats each KV head for its group of query heads (GQA); identity when {@code group} is 1. Cached K/V live
      * in a longer-lived scope, so the repeated copy is moved into the caller's {@code scope}.
      */
