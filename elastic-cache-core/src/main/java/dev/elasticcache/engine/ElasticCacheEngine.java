@@ -605,6 +605,11 @@ public final class ElasticCacheEngine implements AutoCloseable {
         return batcher == null ? new BatchStatistics(0, 0, 0, 0, 0) : batcher.statistics();
     }
 
+    /** Requests decoding now (at most {@link EngineConfig#maxBatchSize()}). */
+    public int decodingRequests() {
+        return worker.getActiveCount();
+    }
+
     /** Requests waiting in the queue (not counting those decoding). */
     public int queuedRequests() {
         return worker.getQueue().size();

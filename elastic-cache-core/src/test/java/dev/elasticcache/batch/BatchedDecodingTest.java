@@ -250,6 +250,8 @@ class BatchedDecodingTest {
             GenerationHandle b = two.submit(longOne, countsItsFirstStep(bothRunning));
             assertThat(bothRunning.await(60, TimeUnit.SECONDS)).as("two decode at once").isTrue();
             GenerationHandle queued = two.submit(longOne, null);
+            assertThat(two.decodingRequests()).isEqualTo(2);
+            assertThat(two.queuedRequests()).isEqualTo(1);
             assertThatThrownBy(() -> two.submit(longOne, null))
                     .isInstanceOf(EngineOverloadedException.class).hasMessageContaining("overloaded");
             GenerationResult single = alone.generate(longOne);

@@ -23,6 +23,8 @@ public final class ElasticCacheHealthIndicator implements HealthIndicator {
                 .withDetail("loadTime", info.loadTime().toString())
                 .withDetail("queuedRequests", engine.isClosed() ? 0 : engine.queuedRequests())
                 .withDetail("queueCapacity", engine.config().queueCapacity())
+                .withDetail("maxBatchSize", engine.config().maxBatchSize())
+                .withDetail("decodingRequests", engine.isClosed() ? 0 : engine.decodingRequests())
                 .build();
     }
 }

@@ -192,6 +192,8 @@ class ElasticCacheChatAutoConfigurationTests {
                     .containsEntry("parameters", engine.modelInfo().parameters())
                     .containsEntry("device", engine.modelInfo().device())
                     .containsEntry("queuedRequests", 0)
+                    .containsEntry("maxBatchSize", EngineConfig.DEFAULT_MAX_BATCH_SIZE)
+                    .containsEntry("decodingRequests", 0)
                     .containsEntry("queueCapacity", 16)
                     .containsKey("loadTime");
             assertThat((long) health.getDetails().get("parameters")).isPositive();
