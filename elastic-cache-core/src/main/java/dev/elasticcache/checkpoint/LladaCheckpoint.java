@@ -51,7 +51,10 @@ public final class LladaCheckpoint implements AutoCloseable {
         LladaConfig config = LladaConfig.read(configPath);
         CheckpointReader reader = CheckpointReader.open(folder);
         try {
-            ModelFamily.LLADA.checkTensorNames(reader, configPath);
+            if (config.tensorNaming() == dev.elasticcache.model.LladaTensorNaming.LLADA) {
+                // Llama-style names (LLaDA-V's LM) are Dream's too: there the expected-tensor check below decides.
+                ModelFamily.LLADA.checkTensorNames(reader, configPath);
+            }
             check(configPath, config, reader);
         } catch (RuntimeException e) {
             reader.close();

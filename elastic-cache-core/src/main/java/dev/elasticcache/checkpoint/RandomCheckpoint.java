@@ -42,7 +42,7 @@ public final class RandomCheckpoint {
                     data[i] = (float) (1 + 0.1 * random.nextGaussian());
                 }
             } else {
-                boolean embedding = e.getKey().equals(LladaTensorLayout.EMBEDDING);
+                boolean embedding = e.getKey().equals(config.tensorNaming().embedding());
                 // Embedding rows ~ unit variance; projections ~ 1/sqrt(fan_in), a little hotter so that
                 // attention is peaked enough to single out tracked tokens.
                 double std = embedding ? 1.0 : 1.5 / Math.sqrt(shape[1]);

@@ -32,6 +32,8 @@ import static dev.elasticcache.model.ConfigJson.requiredInt;
  * @param padTokenId        {@code pad_token_id} (default {@code eos_token_id})
  * @param weightTying       {@code weight_tying} (default false): when true the head reuses wte
  * @param maxSequenceLength {@code max_sequence_length} (default 4096)
+ * @param tensorNaming      how the checkpoint names its tensors: {@link LladaTensorNaming#LLAMA} when config.json has
+ *                          Llama-style keys ({@code hidden_size}, {@code num_hidden_layers}, ...: LLaDA-V's language model)
  */
 public record LladaConfig(
         int dModel,
@@ -47,7 +49,16 @@ public record LladaConfig(
         int eosTokenId,
         int padTokenId,
         boolean weightTying,
-        int maxSequenceLength) {
+        int maxSequenceLength,
+        LladaTensorNaming tensorNaming) {
+
+    /** A config of LLaDA's own tensor names. */
+    public LladaConfig(int dModel, int nHeads, int nKvHeads, int nLayers, int mlpHiddenSize, int vocabSize,
+            int embeddingSize, double ropeTheta, double rmsNormEps, int maskTokenId, int eosTokenId, int padTokenId,
+            boolean weightTying, int maxSequenceLength) {
+        this(dModel, nHeads, nKvHeads, nLayers, mlpHiddenSize, vocabSize, embeddingSize, ropeTheta, rmsNormEps,
+                maskTokenId, eosTokenId, padTokenId, weightTying, maxSequenceLength, LladaTensorNaming.LLADA);
+    }
 
     public static final double DEFAULT_ROPE_THETA = 10000.0;
     public static final double DEFAULT_RMS_NORM_EPS = 1e-5;
@@ -134,6 +145,9 @@ public record LladaConfig(
 
     /** Parses and validates a config object; throws {@link IllegalArgumentException} naming the key. */
     public static LladaConfig fromJson(JsonObject o) {
+        if (present(o, "hidden_size") && !present(o, "d_model")) {
+            return fromLlamaStyleJson(o);
+        }
         checkSupported(o);
         int d = requiredInt(o, "d_model");
         int heads = requiredInt(o, "n_heads");
@@ -160,6 +174,28 @@ public record LladaConfig(
         boolean tying = optBool(o, "weight_tying", false);
         int maxLen = optInt(o, "max_sequence_length", DEFAULT_MAX_SEQUENCE_LENGTH);
         return new LladaConfig(d, heads, kv, layers, mlp, vocab, emb, theta, eps, mask, eos, pad, tying, maxLen).validate();
+    }
+
+    /**
+     * LLaDA-V's language-model config ({@code train/llada_v_prepare/files/config.json}): Llama-style keys for the
+     * same architecture, tensors under Llama-style names; mask id 126336 unless {@code mask_token_id} says otherwise.
+     */
+    private static LladaConfig fromLlamaStyleJson(JsonObject o) {
+        requireString(o, "hidden_act", "silu");
+        requireBool(o, "attention_bias", false);
+        if (present(o, "rope_scaling")) {
+            throw new IllegalArgumentException("unsupported config: rope_scaling = " + o.get("rope_scaling")
+                    + "; only null (plain RoPE) is supported");
+        }
+        int d = requiredInt(o, "hidden_size");
+        int heads = requiredInt(o, "num_attention_heads");
+        int vocab = requiredInt(o, "vocab_size");
+        int eos = optInt(o, "eos_token_id", DEFAULT_EOS_TOKEN_ID);
+        return new LladaConfig(d, heads, optInt(o, "num_key_value_heads", heads), requiredInt(o, "num_hidden_layers"),
+                requiredInt(o, "intermediate_size"), vocab, vocab, optDouble(o, "rope_theta", DEFAULT_ROPE_THETA),
+                optDouble(o, "rms_norm_eps", DEFAULT_RMS_NORM_EPS), optInt(o, "mask_token_id", DEFAULT_MASK_TOKEN_ID),
+                eos, optInt(o, "pad_token_id", eos), optBool(o, "tie_word_embeddings", false),
+                optInt(o, "max_position_embeddings", DEFAULT_MAX_SEQUENCE_LENGTH), LladaTensorNaming.LLAMA).validate();
     }
 
     private static void checkSupported(JsonObject o) {
@@ -204,8 +240,14 @@ public record LladaConfig(
         }
     }
 
-    /** The full LLaDA-style config.json object for this config (all keys LLaDA-8B's config.json has). */
+    /**
+     * The full LLaDA-style config.json object for this config (all keys LLaDA-8B's config.json has), or for
+     * Llama-style naming the keys of LLaDA-V's language-model config.
+     */
     public JsonObject toJson() {
+        if (tensorNaming == LladaTensorNaming.LLAMA) {
+            return toLlamaStyleJson();
+        }
         JsonObject o = new JsonObject();
         JsonArray arch = new JsonArray();
         arch.add("LLaDAModelLM");
@@ -257,6 +299,34 @@ public record LladaConfig(
         return o;
     }
 
+    private JsonObject toLlamaStyleJson() {
+        if (embeddingSize != vocabSize) {
+            throw new IllegalStateException("a Llama-style config has no embedding_size: embeddingSize must equal vocabSize");
+        }
+        JsonObject o = new JsonObject();
+        JsonArray arch = new JsonArray();
+        arch.add("LLaDAModelLM");
+        o.add("architectures", arch);
+        o.addProperty("model_type", "llada");
+        o.addProperty("attention_bias", false);
+        o.addProperty("eos_token_id", eosTokenId);
+        o.addProperty("pad_token_id", padTokenId);
+        o.addProperty("mask_token_id", maskTokenId);
+        o.addProperty("hidden_act", "silu");
+        o.addProperty("hidden_size", dModel);
+        o.addProperty("intermediate_size", mlpHiddenSize);
+        o.addProperty("max_position_embeddings", maxSequenceLength);
+        o.addProperty("num_attention_heads", nHeads);
+        o.addProperty("num_hidden_layers", nLayers);
+        o.addProperty("num_key_value_heads", nKvHeads);
+        o.addProperty("rms_norm_eps", rmsNormEps);
+        o.add("rope_scaling", JsonNull.INSTANCE);
+        o.addProperty("rope_theta", ropeTheta);
+        o.addProperty("tie_word_embeddings", weightTying);
+        o.addProperty("vocab_size", vocabSize);
+        return o;
+    }
+
     /** Writes {@link #toJson()} pretty-printed to {@code configJson}. */
     public void write(Path configJson) {
         ConfigJson.write(configJson, toJson());
@@ -288,6 +358,7 @@ public record LladaConfig(
         private Integer padTokenId;
         private boolean weightTying;
         private int maxSequenceLength = DEFAULT_MAX_SEQUENCE_LENGTH;
+        private LladaTensorNaming tensorNaming = LladaTensorNaming.LLADA;
 
         private Builder() {
         }
@@ -309,12 +380,15 @@ public record LladaConfig(
         public Builder padTokenId(int v) { padTokenId = v; return this; }
         public Builder weightTying(boolean v) { weightTying = v; return this; }
         public Builder maxSequenceLength(int v) { maxSequenceLength = v; return this; }
+        /** Defaults to LLaDA's own names; {@link LladaTensorNaming#LLAMA} for LLaDA-V's language model. */
+        public Builder tensorNaming(LladaTensorNaming v) { tensorNaming = v; return this; }
 
         /** Builds and validates. */
         public LladaConfig build() {
             return new LladaConfig(dModel, nHeads, Objects.requireNonNullElse(nKvHeads, nHeads), nLayers, mlpHiddenSize,
                     vocabSize, Objects.requireNonNullElse(embeddingSize, vocabSize), ropeTheta, rmsNormEps, maskTokenId,
-                    eosTokenId, Objects.requireNonNullElse(padTokenId, eosTokenId), weightTying, maxSequenceLength).validate();
+                    eosTokenId, Objects.requireNonNullElse(padTokenId, eosTokenId), weightTying, maxSequenceLength,
+                    tensorNaming).validate();
         }
     }
 }

@@ -51,7 +51,7 @@ public final class LladaTensorLayout {
 
     /**
      * All tensors a checkpoint for {@code config} must have, in a stable order (wte, blocks 0..n-1, ln_f,
-     * head), with their shapes.
+     * head), with their shapes, named as {@link LladaConfig#tensorNaming()} says.
      */
     public static Map<String, long[]> expectedShapes(LladaConfig config) {
         long d = config.dModel();
@@ -60,22 +60,23 @@ public final class LladaTensorLayout {
         long kv = (long) config.nKvHeads() * hd;
         long mlp = config.mlpHiddenSize();
         long emb = config.embeddingSize();
+        LladaTensorNaming names = config.tensorNaming();
         Map<String, long[]> out = new LinkedHashMap<>();
-        out.put(WTE, new long[] {emb, d});
+        out.put(names.embedding(), new long[] {emb, d});
         for (int i = 0; i < config.nLayers(); i++) {
-            out.put(blockWeight(i, ATTN_NORM), new long[] {d});
-            out.put(blockWeight(i, Q_PROJ), new long[] {q, d});
-            out.put(blockWeight(i, K_PROJ), new long[] {kv, d});
-            out.put(blockWeight(i, V_PROJ), new long[] {kv, d});
-            out.put(blockWeight(i, ATTN_OUT), new long[] {d, q});
-            out.put(blockWeight(i, FF_NORM), new long[] {d});
-            out.put(blockWeight(i, FF_PROJ), new long[] {mlp, d});
-            out.put(blockWeight(i, UP_PROJ), new long[] {mlp, d});
-            out.put(blockWeight(i, FF_OUT), new long[] {d, mlp});
+            out.put(names.block(i, ATTN_NORM), new long[] {d});
+            out.put(names.block(i, Q_PROJ), new long[] {q, d});
+            out.put(names.block(i, K_PROJ), new long[] {kv, d});
+            out.put(names.block(i, V_PROJ), new long[] {kv, d});
+            out.put(names.block(i, ATTN_OUT), new long[] {d, q});
+            out.put(names.block(i, FF_NORM), new long[] {d});
+            out.put(names.block(i, FF_PROJ), new long[] {mlp, d});
+            out.put(names.block(i, UP_PROJ), new long[] {mlp, d});
+            out.put(names.block(i, FF_OUT), new long[] {d, mlp});
         }
-        out.put(LN_F, new long[] {d});
+        out.put(names.finalNorm(), new long[] {d});
         if (!config.weightTying()) {
-            out.put(LM_HEAD, new long[] {emb, d});
+            out.put(names.head(), new long[] {emb, d});
         }
         return Collections.unmodifiableMap(out);
     }

@@ -25,23 +25,25 @@ public record LladaWeights(NDArray embedding, LayerWeights[] layers, NDArray fin
      */
     public static LladaWeights assemble(LladaConfig config, Function<String, NDArray> tensor, NDManager scope) {
         LayerWeights[] layers = new LayerWeights[config.nLayers()];
+        LladaTensorNaming names = config.tensorNaming();
         for (int l = 0; l < layers.length; l++) {
-            String p = LladaTensorLayout.blockPrefix(l);
-            NDArray qkv = TensorOps.into(scope, TensorOps.concatRows(
-                    tensor.apply(p + "q_proj.weight"), tensor.apply(p + "k_proj.weight"), tensor.apply(p + "v_proj.weight")));
+            int layer = l;
+            Function<String, NDArray> part = name -> tensor.apply(names.block(layer, name));
+            NDArray qkv = TensorOps.into(scope, TensorOps.concatRows(part.apply(LladaTensorLayout.Q_PROJ),
+                    part.apply(LladaTensorLayout.K_PROJ), part.apply(LladaTensorLayout.V_PROJ)));
             NDArray gateUp = TensorOps.into(scope,
-                    TensorOps.concatRows(tensor.apply(p + "ff_proj.weight"), tensor.apply(p + "up_proj.weight")));
+                    TensorOps.concatRows(part.apply(LladaTensorLayout.FF_PROJ), part.apply(LladaTensorLayout.UP_PROJ)));
             layers[l] = new LayerWeights(
-                    tensor.apply(p + "attn_norm.weight"),
+                    part.apply(LladaTensorLayout.ATTN_NORM),
                     TensorOps.into(scope, qkv.transpose()),
-                    TensorOps.into(scope, tensor.apply(p + "attn_out.weight").transpose()),
-                    tensor.apply(p + "ff_norm.weight"),
+                    TensorOps.into(scope, part.apply(LladaTensorLayout.ATTN_OUT).transpose()),
+                    part.apply(LladaTensorLayout.FF_NORM),
                     TensorOps.into(scope, gateUp.transpose()),
-                    TensorOps.into(scope, tensor.apply(p + "ff_out.weight").transpose()));
+                    TensorOps.into(scope, part.apply(LladaTensorLayout.FF_OUT).transpose()));
         }
-        NDArray embedding = tensor.apply(LladaTensorLayout.EMBEDDING);
-        NDArray head = config.weightTying() ? embedding : tensor.apply(LladaTensorLayout.HEAD);
-        return new LladaWeights(embedding, layers, tensor.apply(LladaTensorLayout.FINAL_NORM),
+        NDArray embedding = tensor.apply(names.embedding());
+        NDArray head = config.weightTying() ? embedding : tensor.apply(names.head());
+        return new LladaWeights(embedding, layers, tensor.apply(names.finalNorm()),
                 TensorOps.into(scope, head.transpose()));
     }
 

@@ -30,6 +30,8 @@ public enum ModelFamily {
     DREAM("Dream", "dream", "DreamModel", "model.embed_tokens.", "model.layers.", "model.norm.", "lm_head.");
 
     public static final String CONFIG_FILE = "config.json";
+    /** LLaDA-V's model_type: its language model is LLaDA (Llama-style names); loaded as a text model for now. */
+    public static final String LLAVA_LLADA = "llava_llada";
 
     private final String displayName;
     private final String modelType;
@@ -115,7 +117,7 @@ public enum ModelFamily {
         ModelFamily byType = null;
         if (modelType != null) {
             for (ModelFamily f : values()) {
-                if (f.modelType.equalsIgnoreCase(modelType)) {
+                if (f.modelType.equalsIgnoreCase(modelType) || f == LLADA && LLAVA_LLADA.equalsIgnoreCase(modelType)) {
                     byType = f;
                 }
             }
