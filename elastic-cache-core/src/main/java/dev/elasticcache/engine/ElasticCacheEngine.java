@@ -26,6 +26,11 @@ import dev.elasticcache.model.ModelFamily;
 import dev.elasticcache.tokenizer.DreamTokenizer;
 import dev.elasticcache.tokenizer.LladaTokenizer;
 import dev.elasticcache.tokenizer.ChatMessage;
+import dev.elasticcache.vision.ImageEmbedding;
+import dev.elasticcache.vision.ImageFiles;
+import dev.elasticcache.vision.ImageRowsModel;
+import dev.elasticcache.vision.LladaVisionEncoder;
+import dev.elasticcache.vision.VisionConfig;
 import dev.elasticcache.tokenizer.TokenText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,6 +62,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ElasticCacheEngine implements AutoCloseable {
     private final DiffusionModel model;
+    /** The vision tower and projector of a LLaDA-V folder, or null for a text-only model. */
+    private final LladaVisionEncoder vision;
     /** What decoders run on: {@link #model}, or a {@link BatchedModel} over it when batches hold more than one. */
     private final DiffusionModel decodingModel;
     /** The batcher of {@link #decodingModel}, or null when requests decode one at a time. */
@@ -81,19 +88,20 @@ public final class ElasticCacheEngine implements AutoCloseable {
     private static final Duration BATCH_MAX_WAIT = Duration.ofMillis(20);
 
     private ElasticCacheEngine(LladaModel model, LladaTokenizer tokenizer, EngineConfig config, ModelInfo info,
-            InfillSettings infill) {
+            InfillSettings infill, LladaVisionEncoder vision) {
         this(model, tokenizer, null, tokenizer, new int[] {model.eosTokenId(), tokenizer.eotTokenId()}, config, info,
-                infill);
+                infill, vision);
     }
 
     private ElasticCacheEngine(DreamModel model, DreamTokenizer tokenizer, EngineConfig config, ModelInfo info,
             InfillSettings infill) {
-        this(model, null, tokenizer, tokenizer, dreamStopIds(model, tokenizer), config, info, infill);
+        this(model, null, tokenizer, tokenizer, dreamStopIds(model, tokenizer), config, info, infill, null);
     }
 
     private ElasticCacheEngine(DiffusionModel model, LladaTokenizer tokenizer, DreamTokenizer dreamTokenizer, TokenText text,
-            int[] stopIds, EngineConfig config, ModelInfo info, InfillSettings infill) {
+            int[] stopIds, EngineConfig config, ModelInfo info, InfillSettings infill, LladaVisionEncoder vision) {
         this.model = model;
+        this.vision = vision;
         if (config.maxBatchSize() > 1) {
             BatchedModel batched = new BatchedModel(model, BATCH_MAX_WAIT, Runtime.getRuntime().availableProcessors());
             this.decodingModel = batched;
@@ -149,22 +157,43 @@ public final class ElasticCacheEngine implements AutoCloseable {
         }
         LladaTokenizer tokenizer = LladaTokenizer.open(folder);
         LladaModel model = null;
+        LladaVisionEncoder vision = null;
         try {
             model = LladaModel.load(folder, device);
             checkTokenizerMatchesModel(folder, tokenizer, model);
+            vision = config.modelDir() == null ? null : loadVision(folder, device, model);
             String name = config.modelDir() == null ? EmbeddedModel.NAME : String.valueOf(folder.getFileName());
             ModelInfo info = new ModelInfo(name, folder, model.config(),
                     LladaTensorLayout.parameterCount(model.config()), deviceName(device),
                     Duration.ofNanos(System.nanoTime() - start),
                     config.modelDir() == null ? EmbeddedModel.card() : ModelCard.read(folder));
-            return new ElasticCacheEngine(model, tokenizer, config, info, InfillSettings.read(folder));
+            return new ElasticCacheEngine(model, tokenizer, config, info, InfillSettings.read(folder), vision);
         } catch (RuntimeException | Error e) {
+            if (vision != null) {
+                vision.close();
+            }
             if (model != null) {
                 model.close();
             }
             tokenizer.close();
             throw e;
         }
+    }
+
+    /** The vision half of a LLaDA-V folder (config.json names an {@code mm_vision_tower}), else null. */
+    private static LladaVisionEncoder loadVision(Path folder, Device device, LladaModel model) {
+        Path configJson = folder.resolve(ModelFamily.CONFIG_FILE);
+        if (!dev.elasticcache.model.ConfigJson.readObject(configJson, "a model folder").has("mm_vision_tower")) {
+            return null;
+        }
+        LladaVisionEncoder vision = LladaVisionEncoder.load(folder, device);
+        if (vision.config().textHiddenSize() != model.hiddenSize()) {
+            int width = vision.config().textHiddenSize();
+            vision.close();
+            throw new CheckpointException(configJson + ": the projector writes rows of " + width
+                    + " but the language model's width is " + model.hiddenSize() + "; the vision and language halves do not belong together");
+        }
+        return vision;
     }
 
     /** A Dream folder: DreamModel, DreamTokenizer and its chat_template; nothing stays allocated on failure. */
@@ -323,10 +352,22 @@ public final class ElasticCacheEngine implements AutoCloseable {
         if (request.plan() != null) {
             return decodeStructured(request, handle, listener, deadline, timeout);
         }
+        if (request.images() != null) {
+            try (ImageRowsModel withImages = new ImageRowsModel(decodingModel, request.images().rows(),
+                    request.images().count(), model.logitsWidth())) {
+                return decodeText(withImages, request, handle, listener, deadline, timeout);
+            }
+        }
+        return decodeText(decodingModel, request, handle, listener, deadline, timeout);
+    }
+
+    /** Free-text decoding of a prepared request on {@code decoding} (the engine's model, or it with image rows). */
+    private GenerationResult decodeText(DiffusionModel decoding, PreparedRequest request, GenerationHandle handle,
+            GenerationListener listener, long deadline, Duration timeout) {
         int[] terminators = stopIds;
         AnswerText answer = new AnswerText(text, request.promptIds().length, model.maskTokenId(),
                 terminators, request.stopSequences());
-        DecodeRun run = new DecodeRun(decodingModel, request.promptIds(), request.options(), (step, sequence) -> outside(() -> {
+        DecodeRun run = new DecodeRun(decoding, request.promptIds(), request.options(), (step, sequence) -> outside(() -> {
             listener.onStep(step);
             String delta = answer.advance(sequence, false);
             if (!delta.isEmpty()) {
@@ -394,6 +435,82 @@ public final class ElasticCacheEngine implements AutoCloseable {
         }
     }
 
+    private record ImagePrompt(int[] ids, ImageRows rows) {}
+
+    /**
+     * The prompt of a chat with images, as LLaDA-V builds it: each image's {@code <image>} placeholder before its
+     * message's text, the conversation rendered by the chat template, the text between placeholders tokenized
+     * piece by piece, and each placeholder replaced by the image's rows (placeholder ids past the head, embedded
+     * as those rows by {@link ImageRowsModel}). The vision tower runs here, once per image, on the caller's thread.
+     */
+    private ImagePrompt imagePrompt(GenerationRequest request) {
+        if (vision == null) {
+            throw new IllegalArgumentException("the loaded model (" + info.name() + ") is a text-only " + info.family().displayName()
+                    + " model and takes no images; load a LLaDA-V folder or send the request without images");
+        }
+        if (request.structured()) {
+            throw new IllegalArgumentException("images together with an output schema or tools are not supported yet;"
+                    + " send the image with a plain question");
+        }
+        List<ChatMessage> messages = new java.util.ArrayList<>(request.messages());
+        int[] perMessage = new int[messages.size()];
+        for (ChatImage image : request.images()) {
+            if (image.message() < 0 || image.message() >= messages.size()
+                    || messages.get(image.message()).role() != ChatMessage.Role.USER) {
+                throw new IllegalArgumentException(image.name() + ": an image belongs to a user message; message "
+                        + image.message() + " is " + (image.message() < 0 || image.message() >= messages.size()
+                        ? "not in the conversation" : "a " + messages.get(image.message()).role() + " message"));
+            }
+            perMessage[image.message()]++;
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage m = messages.get(i);
+            if (m.content().contains(VisionConfig.IMAGE_PLACEHOLDER)) {
+                throw new IllegalArgumentException("message " + i + " contains the text " + VisionConfig.IMAGE_PLACEHOLDER
+                        + ", which this model reads as an image slot; remove it (images are placed before the text)");
+            }
+            if (perMessage[i] > 0) {
+                messages.set(i, ChatMessage.user(VisionConfig.IMAGE_PLACEHOLDER.repeat(perMessage[i]) + "\n" + m.content()));
+            }
+        }
+        // Images in prompt order: by message, then as attached.
+        List<ChatImage> ordered = new java.util.ArrayList<>(request.images());
+        ordered.sort(java.util.Comparator.comparingInt(ChatImage::message));
+        List<float[]> rows = new java.util.ArrayList<>();
+        int[] counts = new int[ordered.size()];
+        for (int i = 0; i < ordered.size(); i++) {
+            ImageEmbedding e = vision.encode(ImageFiles.decode(ordered.get(i).data(), ordered.get(i).name()));
+            rows.add(e.data());
+            counts[i] = e.tokens();
+        }
+        String[] pieces = tokenizer.renderChat(messages).split(java.util.regex.Pattern.quote(VisionConfig.IMAGE_PLACEHOLDER), -1);
+        int[] ids = tokenizer.encode(pieces[0]);
+        int placed = 0;
+        for (int i = 0; i < ordered.size(); i++) {
+            ids = concat(ids, ImageRowsModel.placeholders(model.logitsWidth(), placed, counts[i]));
+            placed += counts[i];
+            ids = concat(ids, tokenizer.encode(pieces[i + 1]));
+        }
+        float[] all = new float[placed * model.hiddenSize()];
+        int at = 0;
+        for (float[] r : rows) {
+            System.arraycopy(r, 0, all, at, r.length);
+            at += r.length;
+        }
+        return new ImagePrompt(ids, new ImageRows(all, placed));
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Whether the loaded model takes images (a LLaDA-V folder). */
+    public boolean acceptsImages() {
+        return vision != null;
+    }
+
     /** Runs a listener callback so that the batch does not wait for it (a slow client stalls only its own request). */
     private void outside(Runnable callback) {
         if (batcher == null) {
@@ -420,6 +537,10 @@ public final class ElasticCacheEngine implements AutoCloseable {
             throw new IllegalArgumentException("set exactly one of messages, text or promptIds (got " + forms + ")");
         }
         int[] ids;
+        ImageRows images = null;
+        if (!request.images().isEmpty() && request.messages() == null) {
+            throw new IllegalArgumentException("images need a chat request (messages); attach them to a user message");
+        }
         if (request.promptIds() != null) {
             ids = request.promptIds().clone();
             int vocabulary = dreamTokenizer != null ? text.vocabSize() : model.logitsWidth();
@@ -443,7 +564,13 @@ public final class ElasticCacheEngine implements AutoCloseable {
             if (!anyContent) {
                 throw new IllegalArgumentException("the prompt is blank; send a non-empty message");
             }
-            ids = encodeChat(ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler()));
+            if (request.images().isEmpty()) {
+                ids = encodeChat(ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler()));
+            } else {
+                ImagePrompt prompt = imagePrompt(request);
+                ids = prompt.ids();
+                images = prompt.rows();
+            }
         }
         if (!request.tools().isEmpty() && request.messages() == null) {
             throw new IllegalArgumentException("tools need a chat request (messages); the tool list is rendered into its"
@@ -469,7 +596,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         if (plan != null && !request.stopSequences().isEmpty() && plan.schema() != null) {
             throw new IllegalArgumentException("stop sequences cannot cut a schema document; remove them or the output schema");
         }
-        return new PreparedRequest(ids, options, request.stopSequences(), request.trace(), plan);
+        return new PreparedRequest(ids, options, request.stopSequences(), request.trace(), plan, images);
     }
 
     private static String requireText(String text, String what) {
@@ -633,6 +760,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (vision != null) {
+            vision.close();
+        }
         model.close();
         if (tokenizer != null) {
             tokenizer.close();
@@ -643,10 +773,13 @@ public final class ElasticCacheEngine implements AutoCloseable {
     }
 
     private record PreparedRequest(int[] promptIds, DecodingOptions options, java.util.List<String> stopSequences,
-            boolean trace, StructuredGeneration.Plan plan) {
+            boolean trace, StructuredGeneration.Plan plan, ImageRows images) {
 
         PreparedRequest withoutPlan() {
-            return new PreparedRequest(promptIds, options, stopSequences, trace, null);
+            return new PreparedRequest(promptIds, options, stopSequences, trace, null, images);
         }
     }
+
+    /** A request's image rows in prompt order, [count, hidden] row-major. */
+    private record ImageRows(float[] rows, int count) {}
 }

@@ -22,12 +22,15 @@ import java.util.List;
  * @param tools tools the model may call (rendered into the system turn); needs chat messages
  * @param toolChoice whether the answer may ({@code AUTO}), must ({@code REQUIRED}) or must not ({@code NONE}) be
  *     tool calls
+ * @param images images attached to messages (vision-language models: LLaDA-V); may be empty
  */
 public record GenerationRequest(
         List<ChatMessage> messages, String text, int[] promptIds, DecodingOptions options, List<String> stopSequences,
-        boolean trace, Duration timeout, String outputSchema, List<ToolDefinition> tools, ToolChoice toolChoice) {
+        boolean trace, Duration timeout, String outputSchema, List<ToolDefinition> tools, ToolChoice toolChoice,
+        List<ChatImage> images) {
 
     public GenerationRequest {
+        images = images == null ? List.of() : List.copyOf(images);
         messages = messages == null ? null : List.copyOf(messages);
         stopSequences = stopSequences == null ? List.of() : List.copyOf(stopSequences);
         tools = tools == null ? List.of() : List.copyOf(tools);
@@ -51,7 +54,7 @@ public record GenerationRequest(
     public Builder mutate() {
         return new Builder().messages(messages).text(text).promptIds(promptIds).options(options)
                 .stopSequences(stopSequences).trace(trace).timeout(timeout).outputSchema(outputSchema).tools(tools)
-                .toolChoice(toolChoice);
+                .toolChoice(toolChoice).images(images);
     }
 
     /** True when the answer is decoded by infilling (a schema, or tools the model may call). */
@@ -71,6 +74,7 @@ public record GenerationRequest(
         private String outputSchema;
         private List<ToolDefinition> tools = List.of();
         private ToolChoice toolChoice = ToolChoice.AUTO;
+        private List<ChatImage> images = List.of();
 
         public Builder messages(List<ChatMessage> v) { messages = v; return this; }
         public Builder text(String v) { text = v; return this; }
@@ -82,10 +86,12 @@ public record GenerationRequest(
         public Builder outputSchema(String v) { outputSchema = v; return this; }
         public Builder tools(List<ToolDefinition> v) { tools = v; return this; }
         public Builder toolChoice(ToolChoice v) { toolChoice = v; return this; }
+        /** Images of the chat's messages (vision-language models only). */
+        public Builder images(List<ChatImage> v) { images = v; return this; }
 
         public GenerationRequest build() {
             return new GenerationRequest(messages, text, promptIds, options, stopSequences, trace, timeout, outputSchema,
-                    tools, toolChoice);
+                    tools, toolChoice, images);
         }
     }
 }

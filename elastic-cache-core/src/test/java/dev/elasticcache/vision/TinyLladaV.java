@@ -168,6 +168,33 @@ final class TinyLladaV {
         return new Object[] {shape, data};
     }
 
+    /**
+     * A whole LLaDA-V folder: the vision half of {@code s} plus a random language model of width
+     * {@code s.textHidden()} under Llama-style names, a merged llava_llada config.json and the byte tokenizer.
+     */
+    static Path writeVisionLanguage(Path folder, Spec s, long seed) {
+        dev.elasticcache.model.LladaConfig lm = dev.elasticcache.checkpoint.RandomCheckpoint.tinyConfig()
+                .dModel(s.textHidden()).nHeads(4).nLayers(2).mlpHiddenSize(2 * s.textHidden())
+                .tensorNaming(dev.elasticcache.model.LladaTensorNaming.LLAMA).build();
+        Map<String, long[]> shapes = dev.elasticcache.model.LladaTensorLayout.expectedShapes(lm);
+        Map<String, float[]> weights = dev.elasticcache.checkpoint.RandomCheckpoint.weights(lm, seed);
+        write(folder, s, tensors -> weights.forEach((name, data) -> tensors.put(name, new Object[] {shapes.get(name), data})));
+        JsonObject config = lm.toJson();
+        config.addProperty("model_type", "llava_llada");
+        for (Map.Entry<String, com.google.gson.JsonElement> e : config(s).entrySet()) {
+            if (!e.getKey().equals("model_type") && !e.getKey().equals("hidden_size")) {
+                config.add(e.getKey(), e.getValue());
+            }
+        }
+        try {
+            Files.writeString(folder.resolve("config.json"), config.toString(), StandardCharsets.UTF_8);
+            dev.elasticcache.tokenizer.TinyTokenizerFiles.write(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return folder;
+    }
+
     /** Random normalised pixels for {@code n} tiles. */
     static float[] pixels(int n, int imageSize, long seed) {
         Random r = new Random(seed);

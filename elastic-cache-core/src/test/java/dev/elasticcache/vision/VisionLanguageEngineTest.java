@@ -1,0 +1,170 @@
+package dev.elasticcache.vision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import dev.elasticcache.checkpoint.DType;
+import dev.elasticcache.checkpoint.RandomCheckpoint;
+import dev.elasticcache.decode.DecodeRun;
+import dev.elasticcache.decode.Decoder;
+import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.engine.ChatImage;
+import dev.elasticcache.engine.ElasticCacheEngine;
+import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.engine.GenerationRequest;
+import dev.elasticcache.engine.GenerationResult;
+import dev.elasticcache.model.TensorOps;
+import dev.elasticcache.tokenizer.ChatMessage;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Images through the engine on a random LLaDA-V folder: the prompt is assembled as LLaDA-V assembles it, the
+ * image rows enter the canvas as prompt rows, every strategy decodes, bad input gets a clear message.
+ */
+class VisionLanguageEngineTest {
+    @TempDir
+    static Path dir;
+    static ElasticCacheEngine engine;
+    static byte[] png;
+
+    @BeforeAll
+    static void load() throws IOException {
+        Path folder = TinyLladaV.writeVisionLanguage(dir.resolve("llada-v"), TinyLladaV.small(), 5);
+        engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(folder).maxBatchSize(1).build());
+        png = png(45, 31, 3);
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    static byte[] png(int w, int h, long seed) throws IOException {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Random r = new Random(seed);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                image.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    static GenerationRequest ask(String question, Strategy strategy, byte[]... images) {
+        List<ChatImage> attached = Arrays.stream(images).map(b -> new ChatImage(0, b, "test.png")).toList();
+        return GenerationRequest.builder().messages(List.of(ChatMessage.user(question))).images(attached)
+                .options(DecodingOptions.builder().strategy(strategy).genLength(16).blockLength(8).windowLength(6).build())
+                .build();
+    }
+
+    @Test
+    void theImageRowsStandWhereLladaVPutsThemAndDecodeExactlyAsTheSplicedModel() throws IOException {
+        GenerationResult r = engine.generate(ask("What does it say?", Strategy.ELASTIC, png));
+        // Expected prompt, built independently: template text split at <image>, pieces tokenized alone.
+        LladaVisionEncoder vision = LladaVisionEncoder.load(dir.resolve("llada-v"));
+        try (vision) {
+            ImageEmbedding e = vision.encode(ImageFiles.decode(png, "test.png"));
+            String rendered = engine.tokenizer().renderChat(List.of(ChatMessage.user("<image>\nWhat does it say?")));
+            String[] pieces = rendered.split(Pattern.quote("<image>"), -1);
+            assertThat(pieces).hasSize(2);
+            int width = engine.diffusionModel().logitsWidth();
+            int[] head = engine.tokenizer().encode(pieces[0]);
+            int[] tail = engine.tokenizer().encode(pieces[1]);
+            int[] expected = new int[head.length + e.tokens() + tail.length];
+            System.arraycopy(head, 0, expected, 0, head.length);
+            for (int i = 0; i < e.tokens(); i++) {
+                expected[head.length + i] = width + i;
+            }
+            System.arraycopy(tail, 0, expected, head.length + e.tokens(), tail.length);
+            assertThat(r.promptIds()).containsExactly(expected);
+            assertThat(r.usage().promptTokens()).isEqualTo(expected.length);
+            // The same decode on a hand-built spliced model: the engine adds nothing else.
+            try (ImageRowsModel spliced = new ImageRowsModel(engine.diffusionModel(), e.data(), e.tokens(), width)) {
+                int[] sequence = Decoder.of(Strategy.ELASTIC).decode(new DecodeRun(spliced, expected,
+                        ask("x", Strategy.ELASTIC).options(), null, null, false)
+                        .withTerminators(new int[] {engine.endOfTurnTokenId()})).sequence();
+                assertThat(r.sequence()).containsExactly(sequence);
+            }
+        }
+    }
+
+    @Test
+    void placeholderRowsEmbedAsTheImageRowsAndTextRowsAsBefore() {
+        int width = engine.diffusionModel().logitsWidth();
+        int d = engine.diffusionModel().hiddenSize();
+        float[] rows = new float[3 * d];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i * 0.01f;
+        }
+        try (ImageRowsModel m = new ImageRowsModel(engine.diffusionModel(), rows, 3, width);
+                NDManager scope = engine.diffusionModel().manager().newSubManager()) {
+            int[] ids = {5, width + 2, 7, width, width + 1};
+            float[] out = m.embed(TensorOps.indices(scope, ids)).toFloatArray();
+            float[] text = engine.diffusionModel().embed(TensorOps.indices(scope, new int[] {5, 7})).toFloatArray();
+            assertThat(Arrays.copyOfRange(out, 0, d)).containsExactly(Arrays.copyOfRange(text, 0, d));
+            assertThat(Arrays.copyOfRange(out, 2 * d, 3 * d)).containsExactly(Arrays.copyOfRange(text, d, 2 * d));
+            assertThat(Arrays.copyOfRange(out, d, 2 * d)).containsExactly(Arrays.copyOfRange(rows, 2 * d, 3 * d));
+            assertThat(Arrays.copyOfRange(out, 3 * d, 4 * d)).containsExactly(Arrays.copyOfRange(rows, 0, d));
+            assertThat(Arrays.copyOfRange(out, 4 * d, 5 * d)).containsExactly(Arrays.copyOfRange(rows, d, 2 * d));
+        }
+    }
+
+    @Test
+    void everyStrategyDecodesWithAnImageAndTheImageMatters() throws IOException {
+        byte[] other = png(90, 30, 9);
+        int differing = 0;
+        for (Strategy s : Strategy.values()) {
+            GenerationResult a = engine.generate(ask("Describe.", s, png));
+            GenerationResult b = engine.generate(ask("Describe.", s, other));
+            assertThat(a.stats().nfe()).as(s.id()).isPositive();
+            assertThat(a.promptIds().length).as("a wide image has more tiles").isLessThan(b.promptIds().length);
+            differing += Arrays.equals(Arrays.copyOfRange(a.sequence(), a.promptIds().length, a.sequence().length),
+                    Arrays.copyOfRange(b.sequence(), b.promptIds().length, b.sequence().length)) ? 0 : 1;
+        }
+        assertThat(differing).as("answers that depend on the image").isPositive();
+        GenerationResult two = engine.generate(ask("Compare.", Strategy.LLADA, png, other));
+        long placeholders = Arrays.stream(two.promptIds()).filter(id -> id >= engine.diffusionModel().logitsWidth()).count();
+        long first = Arrays.stream(engine.generate(ask("Compare.", Strategy.LLADA, png)).promptIds())
+                .filter(id -> id >= engine.diffusionModel().logitsWidth()).count();
+        assertThat(placeholders).isGreaterThan(first);
+    }
+
+    @Test
+    void badImagesAndImagesForTextModelsGetAClearMessage() throws IOException {
+        assertThatThrownBy(() -> engine.generate(ask("x", Strategy.ELASTIC, new byte[] {1, 2, 3, 4})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test.png");
+        assertThatThrownBy(() -> engine.generate(ask("what is <image>?", Strategy.ELASTIC, png)))
+                .hasMessageContaining("<image>");
+        assertThatThrownBy(() -> engine.generate(ask("x", Strategy.ELASTIC, png).mutate()
+                .outputSchema("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}").build()))
+                .hasMessageContaining("not supported yet");
+        assertThatThrownBy(() -> engine.generate(GenerationRequest.builder()
+                .messages(List.of(ChatMessage.user("hi"), ChatMessage.assistant("hello"), ChatMessage.user("and?")))
+                .images(List.of(new ChatImage(1, png, "a.png"))).build()))
+                .hasMessageContaining("a.png: an image belongs to a user message");
+        Path text = RandomCheckpoint.write(dir.resolve("text"), RandomCheckpoint.tinyConfig().nLayers(1).build(), 1, DType.F32, 1);
+        try (ElasticCacheEngine textOnly = ElasticCacheEngine.load(EngineConfig.builder().modelDir(text).build())) {
+            assertThat(textOnly.acceptsImages()).isFalse();
+            assertThatThrownBy(() -> textOnly.generate(ask("x", Strategy.ELASTIC, png)))
+                    .hasMessageContaining("takes no images");
+        }
+        // The engine keeps serving.
+        assertThat(engine.generate(ask("fine", Strategy.ELASTIC, png)).stats().nfe()).isPositive();
+    }
+}
