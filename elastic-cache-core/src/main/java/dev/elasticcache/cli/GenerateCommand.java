@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.DecodingStats;
 import dev.elasticcache.decode.TraceJson;
+import dev.elasticcache.engine.ChatImage;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
@@ -30,6 +31,7 @@ public final class GenerateCommand {
             + "  --prompt-ids 1,2,3    the prompt as token ids\n"
             + "  --trace FILE          write the per-step trace as JSON\n"
             + "  --schema FILE|JSON    answer a JSON document of this schema, decoded by infilling\n"
+            + "  --image FILE          attach a PNG or JPEG to the prompt (LLaDA-V folders; repeatable; implies --chat)\n"
             + EngineArgs.USAGE;
 
     private GenerateCommand() {}
@@ -52,8 +54,16 @@ public final class GenerateCommand {
             GenerationRequest.Builder request = GenerationRequest.builder().options(o.decoding).trace(o.trace != null);
             if (o.promptIds != null) {
                 request.promptIds(o.promptIds);
-            } else if (o.chat || o.schema != null) {
+            } else if (o.chat || o.schema != null || !o.images.isEmpty()) {
                 request.messages(List.of(ChatMessage.user(o.prompt)));
+                List<ChatImage> images = new java.util.ArrayList<>();
+                for (Path image : o.images) {
+                    if (!Files.isRegularFile(image)) {
+                        throw new IllegalArgumentException("--image " + image + ": no such file");
+                    }
+                    images.add(new ChatImage(0, Files.readAllBytes(image), image.toString()));
+                }
+                request.images(images);
             } else {
                 request.text(o.prompt);
             }
@@ -97,7 +107,7 @@ public final class GenerateCommand {
 
     /** Parsed command line. */
     static final class Options {
-        private static final List<String> OWN_FLAGS = List.of("--prompt", "--prompt-ids", "--trace", "--schema");
+        private static final List<String> OWN_FLAGS = List.of("--prompt", "--prompt-ids", "--trace", "--schema", "--image");
         EngineArgs engine;
         String prompt;
         int[] promptIds;
@@ -105,6 +115,7 @@ public final class GenerateCommand {
         boolean help;
         Path trace;
         String schema;
+        final List<Path> images = new java.util.ArrayList<>();
         DecodingOptions decoding;
 
         static Options parse(String[] args) {
@@ -127,6 +138,7 @@ public final class GenerateCommand {
                                 case "--prompt-ids" -> o.promptIds = parseIds(v);
                                 case "--trace" -> o.trace = Path.of(v);
                                 case "--schema" -> o.schema = v;
+                                case "--image" -> o.images.add(Path.of(v));
                                 default -> throw new IllegalArgumentException("unknown option " + flag);
                             }
                         }
@@ -138,6 +150,9 @@ public final class GenerateCommand {
             }
             if (o.chat && o.promptIds != null) {
                 throw new IllegalArgumentException("--chat applies to --prompt only");
+            }
+            if (!o.images.isEmpty() && o.promptIds != null) {
+                throw new IllegalArgumentException("--image needs --prompt (the image goes before the question)");
             }
             o.engine = shared;
             o.decoding = shared.options();

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * vision_config, the vision tower (named as LLaDA-V names it), projector and image_newline, plus two
  * language-model tensors so the vision loader has to pick its own out of a mixed checkpoint.
  */
-final class TinyLladaV {
+public final class TinyLladaV {
 
     /**
      * What to write.
@@ -38,7 +38,7 @@ final class TinyLladaV {
      * @param shards          1 for model.safetensors, more for an index and shards
      * @param seed            random seed
      */
-    record Spec(int imageSize, int patchSize, int hidden, int intermediate, int layers, int heads, int textHidden,
+    public record Spec(int imageSize, int patchSize, int hidden, int intermediate, int layers, int heads, int textHidden,
                 String projector, String aspect, String pinpoints, boolean writeLastLayer, DType dtype, int shards, long seed) {
 
         Spec dtype(DType d) {
@@ -68,7 +68,7 @@ final class TinyLladaV {
     }
 
     /** image 30, patch 14 (2 x 2 patches, 2 pixels unseen), hidden 32, 3 layers (2 run), 2 heads, text 40. */
-    static Spec small() {
+    public static Spec small() {
         return new Spec(30, 14, 32, 48, 3, 2, 40, "mlp2x_gelu", "anyres_max_4", "(1x1),...,(3x3)", false, DType.F32, 1, 7);
     }
 
@@ -172,7 +172,7 @@ final class TinyLladaV {
      * A whole LLaDA-V folder: the vision half of {@code s} plus a random language model of width
      * {@code s.textHidden()} under Llama-style names, a merged llava_llada config.json and the byte tokenizer.
      */
-    static Path writeVisionLanguage(Path folder, Spec s, long seed) {
+    public static Path writeVisionLanguage(Path folder, Spec s, long seed) {
         dev.elasticcache.model.LladaConfig lm = dev.elasticcache.checkpoint.RandomCheckpoint.tinyConfig()
                 .dModel(s.textHidden()).nHeads(4).nLayers(2).mlpHiddenSize(2 * s.textHidden())
                 .tensorNaming(dev.elasticcache.model.LladaTensorNaming.LLAMA).build();
