@@ -15,4 +15,29 @@ public record ChatImage(int message, byte[] data, String name) {
         Objects.requireNonNull(data, "image data");
         name = name == null ? "image" : name;
     }
+
+    /**
+     * An image given as a {@code data:} URL ({@code data:image/png;base64,...}, as OpenAI's {@code image_url} and
+     * framework media carry them). Other URLs are refused: the engine fetches nothing at run time.
+     */
+    public static ChatImage fromUrl(int message, String url) {
+        if (url == null || !url.regionMatches(true, 0, "data:", 0, 5)) {
+            throw new IllegalArgumentException("image URL " + abbreviated(url) + ": only data: URLs are accepted (the engine"
+                    + " fetches nothing at run time); send the image bytes, e.g. data:image/png;base64,...");
+        }
+        int comma = url.indexOf(',');
+        if (comma < 0 || !url.substring(0, comma).toLowerCase(java.util.Locale.ROOT).endsWith(";base64")) {
+            throw new IllegalArgumentException("image URL " + abbreviated(url) + ": expected data:<type>;base64,<data>");
+        }
+        try {
+            return new ChatImage(message, java.util.Base64.getMimeDecoder().decode(url.substring(comma + 1)),
+                    url.substring(5, comma));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("image URL " + abbreviated(url) + ": the base64 data is invalid (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String abbreviated(String url) {
+        return url == null ? "null" : url.length() <= 40 ? url : url.substring(0, 40) + "...";
+    }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elasticcache.checkpoint.DType;
 import dev.elasticcache.checkpoint.RandomCheckpoint;
-import dev.elasticcache.vision.TinyLladaV;
+import dev.elasticcache.vision.RandomLladaV;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +25,7 @@ class ImageGenerateCommandTest {
 
     @BeforeAll
     static void write() throws Exception {
-        model = TinyLladaV.writeVisionLanguage(dir.resolve("llada-v"), TinyLladaV.small(), 3);
+        model = RandomLladaV.writeVisionLanguage(dir.resolve("llada-v"), RandomLladaV.small(), 3);
         image = dir.resolve("picture.png");
         BufferedImage picture = new BufferedImage(40, 25, BufferedImage.TYPE_INT_RGB);
         picture.setRGB(3, 4, 0xff8800);

@@ -53,7 +53,7 @@ class LladaVisionEncoderTest {
 
     @Test
     void encodesAnImageLikeTheOracle() {
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small().dtype(DType.BF16));
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small().dtype(DType.BF16));
         // 50x35 with 30-pixel tiles: best 60x60 (2x2 grid, map 4x4); aspect 1.43 > 1: int(35 * 0.08) = 2 rows,
         // padding 1 -> rows [1, 3); sqrt(8 / 16) < 1.1 so no downsampling: 4 base + 2 * (4 + 1) = 14 rows
         RgbImage img = picture(50, 35);
@@ -73,7 +73,7 @@ class LladaVisionEncoderTest {
 
     @Test
     void anyresMaxDownsamplesEndToEnd() {
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small().aspect("anyres_max_1"));
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small().aspect("anyres_max_1"));
         // 90x90: the 3x3 grid, map 6x6, times = sqrt(36 / 4) = 3 -> 2x2, plus newlines: 4 + 2 * 3 = 10 rows
         RgbImage img = picture(90, 90);
         try (LladaVisionEncoder enc = LladaVisionEncoder.load(folder)) {
@@ -86,7 +86,7 @@ class LladaVisionEncoderTest {
 
     @Test
     void encodingLeavesOnlyTheWeightsAlive() throws Exception {
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small());
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small());
         Path png = dir.resolve("img.png");
         BufferedImage bi = new BufferedImage(70, 40, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 40; y++) {

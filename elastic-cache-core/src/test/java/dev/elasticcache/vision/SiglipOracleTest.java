@@ -37,11 +37,11 @@ class SiglipOracleTest {
             "F16, 2, false, mlp3x_gelu",
             "F32, 1, false, linear"})
     void towerAndProjectorMatchTheFloat64Oracle(DType dtype, int shards, boolean lastLayer, String projector) {
-        TinyLladaV.Spec spec = TinyLladaV.small().dtype(dtype).shards(shards).writeLastLayer(lastLayer).projector(projector);
-        Path folder = TinyLladaV.write(dir.resolve("m"), spec);
+        RandomLladaV.Spec spec = RandomLladaV.small().dtype(dtype).shards(shards).writeLastLayer(lastLayer).projector(projector);
+        Path folder = RandomLladaV.write(dir.resolve("m"), spec);
         VisionConfig config = VisionConfig.read(folder.resolve("config.json"));
         int n = 3;
-        float[] pixels = TinyLladaV.pixels(n, spec.imageSize(), 42);
+        float[] pixels = RandomLladaV.pixels(n, spec.imageSize(), 42);
         try (CheckpointReader reader = CheckpointReader.open(folder); NDManager manager = NDManager.newBaseManager()) {
             assertThat(reader.isSharded()).isEqualTo(shards > 1);
             NaiveVision oracle = new NaiveVision(reader, config);
@@ -69,10 +69,10 @@ class SiglipOracleTest {
     void theOracleDoesNotSeeTheDroppedLayerOrTheUnseenPixels() {
         // The dropped layer (written with values ~1e4) and post_layernorm would wreck the features if they were used;
         // the 2 pixel rows/columns past 2 * 14 = 28 of a 30-pixel tile never reach the convolution.
-        TinyLladaV.Spec spec = TinyLladaV.small().writeLastLayer(true);
-        Path folder = TinyLladaV.write(dir.resolve("m"), spec);
+        RandomLladaV.Spec spec = RandomLladaV.small().writeLastLayer(true);
+        Path folder = RandomLladaV.write(dir.resolve("m"), spec);
         VisionConfig config = VisionConfig.read(folder.resolve("config.json"));
-        float[] a = TinyLladaV.pixels(1, 30, 5);
+        float[] a = RandomLladaV.pixels(1, 30, 5);
         float[] b = a.clone();
         for (int ch = 0; ch < 3; ch++) {
             for (int y = 0; y < 30; y++) {

@@ -43,7 +43,7 @@ class VisionLanguageEngineTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path folder = TinyLladaV.writeVisionLanguage(dir.resolve("llada-v"), TinyLladaV.small(), 5);
+        Path folder = RandomLladaV.writeVisionLanguage(dir.resolve("llada-v"), RandomLladaV.small(), 5);
         engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(folder).maxBatchSize(1).build());
         png = png(45, 31, 3);
     }

@@ -20,7 +20,7 @@ class VisionLoadingTest {
     @Test
     void missingTensorNamesTheFileAndTheTensor() {
         String name = VisionTensors.layer(1) + "mlp.fc2.weight";
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small(), t -> t.remove(name));
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small(), t -> t.remove(name));
         assertThatThrownBy(() -> LladaVisionEncoder.load(folder)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(folder.resolve(CheckpointReader.SINGLE_FILE).toString())
                 .hasMessageContaining("'" + name + "'")
@@ -29,7 +29,7 @@ class VisionLoadingTest {
 
     @Test
     void missingTensorOfAShardedCheckpointNamesTheIndex() {
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small().shards(3), t -> t.remove(VisionTensors.IMAGE_NEWLINE));
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small().shards(3), t -> t.remove(VisionTensors.IMAGE_NEWLINE));
         assertThatThrownBy(() -> LladaVisionEncoder.load(folder)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(folder.resolve(CheckpointReader.INDEX_FILE).toString())
                 .hasMessageContaining("'model.image_newline'");
@@ -38,8 +38,8 @@ class VisionLoadingTest {
     @Test
     void wrongShapeNamesTheShardTheTensorAndBothShapes() {
         String name = VisionTensors.projector(0, "weight");
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small().shards(2),
-                t -> t.put(name, TinyLladaV.tensor(new java.util.Random(1), new long[] {40, 31}, 0, 1)));
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small().shards(2),
+                t -> t.put(name, RandomLladaV.tensor(new java.util.Random(1), new long[] {40, 31}, 0, 1)));
         Path shard;
         try (CheckpointReader r = CheckpointReader.open(folder)) {
             shard = r.fileOf(name);
@@ -56,7 +56,7 @@ class VisionLoadingTest {
     @Test
     void configThatDisagreesWithTheTensorsIsReported() throws Exception {
         // the checkpoint's patch embedding is 14 x 14, but the config claims patch 15
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small());
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small());
         Path config = folder.resolve("config.json");
         Files.writeString(config, Files.readString(config).replace("\"patch_size\":14", "\"patch_size\":15"));
         assertThatThrownBy(() -> LladaVisionEncoder.load(folder)).isInstanceOf(CheckpointException.class)
@@ -67,7 +67,7 @@ class VisionLoadingTest {
 
     @Test
     void bf16CheckpointLoadsWithoutTouchingBf16InDjl() {
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small().dtype(DType.BF16));
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small().dtype(DType.BF16));
         try (LladaVisionEncoder enc = LladaVisionEncoder.load(folder)) {
             assertThat(enc.config().layersUsed()).isEqualTo(2);
             assertThat(enc.imageNewline()).hasSize(40);
@@ -79,7 +79,7 @@ class VisionLoadingTest {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> LladaVisionEncoder.load(empty)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("config.json");
-        Path folder = TinyLladaV.write(dir.resolve("m"), TinyLladaV.small());
+        Path folder = RandomLladaV.write(dir.resolve("m"), RandomLladaV.small());
         Files.delete(folder.resolve(CheckpointReader.SINGLE_FILE));
         assertThatThrownBy(() -> LladaVisionEncoder.load(folder)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("no weights found");

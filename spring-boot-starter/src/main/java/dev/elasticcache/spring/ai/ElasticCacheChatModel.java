@@ -2,6 +2,7 @@ package dev.elasticcache.spring.ai;
 
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.DecodingStats;
+import dev.elasticcache.engine.ChatImage;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.FinishReason;
 import dev.elasticcache.engine.GenerationHandle;
@@ -26,6 +27,7 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.content.Media;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.DefaultUsage;
@@ -208,7 +210,8 @@ public final class ElasticCacheChatModel implements ChatModel {
             var definition = callback.getToolDefinition();
             tools.add(new ToolDefinition(definition.name(), definition.description(), definition.inputSchema()));
         }
-        List<ChatMessage> messages = toChatMessages(prompt.getInstructions());
+        List<ChatImage> images = new ArrayList<>();
+        List<ChatMessage> messages = toChatMessages(prompt.getInstructions(), images);
         String schema = options.getOutputSchema();
         if (schema == null) {
             // entity(..) without native structured output: the schema sits in format instructions in a user turn.
@@ -220,19 +223,30 @@ public final class ElasticCacheChatModel implements ChatModel {
         }
         return GenerationRequest.builder().messages(messages).options(decoding)
                 .stopSequences(stops).tools(tools).toolChoice(options.getToolChoice())
-                .outputSchema(schema).build();
+                .outputSchema(schema).images(images).build();
     }
 
-    private static List<ChatMessage> toChatMessages(List<Message> messages) {
+    /** A user message's media as an engine image: bytes, or a data: URL. */
+    private static ChatImage image(int message, Media media) {
+        Object data = media.getData();
+        String name = media.getName() != null ? media.getName() : String.valueOf(media.getMimeType());
+        if (data instanceof byte[] bytes) {
+            return new ChatImage(message, bytes, name);
+        }
+        return ChatImage.fromUrl(message, String.valueOf(data));
+    }
+
+    private static List<ChatMessage> toChatMessages(List<Message> messages, List<ChatImage> images) {
         List<ChatMessage> out = new ArrayList<>(messages.size());
         for (Message m : messages) {
             String text = m.getText() == null ? "" : m.getText();
             switch (m.getMessageType()) {
                 case SYSTEM -> out.add(ChatMessage.system(text));
                 case USER -> {
-                    if (m instanceof UserMessage user && !user.getMedia().isEmpty()) {
-                        throw new IllegalArgumentException("the elastic-cache model reads text only; remove the "
-                                + user.getMedia().size() + " media attachment(s) from the user message");
+                    if (m instanceof UserMessage user) {
+                        for (Media media : user.getMedia()) {
+                            images.add(image(out.size(), media));
+                        }
                     }
                     out.add(ChatMessage.user(text));
                 }

@@ -14,11 +14,13 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Writes a tiny random LLaDA-V checkpoint folder: a config.json with LLaDA-V's vision keys and a nested
- * vision_config, the vision tower (named as LLaDA-V names it), projector and image_newline, plus two
- * language-model tensors so the vision loader has to pick its own out of a mixed checkpoint.
+ * Writes tiny random LLaDA-V checkpoint folders for tests: the vision half alone ({@link #write}: a config.json
+ * with LLaDA-V's vision keys and a nested vision_config, the vision tower named as LLaDA-V names it, projector and
+ * image_newline, plus two language-model tensors so the vision loader has to pick its own out of a mixed
+ * checkpoint), or a whole model ({@link #writeVisionLanguage}: with a random Llama-named language model and the
+ * byte tokenizer).
  */
-public final class TinyLladaV {
+public final class RandomLladaV {
 
     /**
      * What to write.
@@ -41,27 +43,27 @@ public final class TinyLladaV {
     public record Spec(int imageSize, int patchSize, int hidden, int intermediate, int layers, int heads, int textHidden,
                 String projector, String aspect, String pinpoints, boolean writeLastLayer, DType dtype, int shards, long seed) {
 
-        Spec dtype(DType d) {
+        public Spec dtype(DType d) {
             return new Spec(imageSize, patchSize, hidden, intermediate, layers, heads, textHidden, projector, aspect, pinpoints,
                     writeLastLayer, d, shards, seed);
         }
 
-        Spec shards(int s) {
+        public Spec shards(int s) {
             return new Spec(imageSize, patchSize, hidden, intermediate, layers, heads, textHidden, projector, aspect, pinpoints,
                     writeLastLayer, dtype, s, seed);
         }
 
-        Spec writeLastLayer(boolean w) {
+        public Spec writeLastLayer(boolean w) {
             return new Spec(imageSize, patchSize, hidden, intermediate, layers, heads, textHidden, projector, aspect, pinpoints,
                     w, dtype, shards, seed);
         }
 
-        Spec aspect(String a) {
+        public Spec aspect(String a) {
             return new Spec(imageSize, patchSize, hidden, intermediate, layers, heads, textHidden, projector, a, pinpoints,
                     writeLastLayer, dtype, shards, seed);
         }
 
-        Spec projector(String p) {
+        public Spec projector(String p) {
             return new Spec(imageSize, patchSize, hidden, intermediate, layers, heads, textHidden, p, aspect, pinpoints,
                     writeLastLayer, dtype, shards, seed);
         }
@@ -72,10 +74,10 @@ public final class TinyLladaV {
         return new Spec(30, 14, 32, 48, 3, 2, 40, "mlp2x_gelu", "anyres_max_4", "(1x1),...,(3x3)", false, DType.F32, 1, 7);
     }
 
-    private TinyLladaV() {
+    private RandomLladaV() {
     }
 
-    static JsonObject config(Spec s) {
+    public static JsonObject config(Spec s) {
         JsonObject o = new JsonObject();
         o.addProperty("model_type", "llava_llada");
         o.addProperty("hidden_size", s.textHidden());
@@ -94,12 +96,12 @@ public final class TinyLladaV {
         return o;
     }
 
-    static Path write(Path folder, Spec s) {
+    public static Path write(Path folder, Spec s) {
         return write(folder, s, t -> { });
     }
 
     /** Writes the folder; {@code edit} may replace or drop tensors (name to shape + data) before writing. */
-    static Path write(Path folder, Spec s, Consumer<Map<String, Object[]>> edit) {
+    public static Path write(Path folder, Spec s, Consumer<Map<String, Object[]>> edit) {
         VisionConfig vc = VisionConfig.fromJson(config(s));
         Random r = new Random(s.seed());
         Map<String, Object[]> tensors = new java.util.LinkedHashMap<>();
@@ -196,7 +198,7 @@ public final class TinyLladaV {
     }
 
     /** Random normalised pixels for {@code n} tiles. */
-    static float[] pixels(int n, int imageSize, long seed) {
+    public static float[] pixels(int n, int imageSize, long seed) {
         Random r = new Random(seed);
         float[] p = new float[n * 3 * imageSize * imageSize];
         for (int i = 0; i < p.length; i++) {

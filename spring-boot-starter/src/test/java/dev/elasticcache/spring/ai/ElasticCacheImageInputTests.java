@@ -1,0 +1,86 @@
+package dev.elasticcache.spring.ai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.elasticcache.checkpoint.DType;
+import dev.elasticcache.checkpoint.RandomCheckpoint;
+import dev.elasticcache.engine.ElasticCacheEngine;
+import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.vision.RandomLladaV;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Base64;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.content.Media;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.util.MimeTypeUtils;
+
+/** Spring AI {@code UserMessage} media reach a LLaDA-V model as images; text-only models refuse them clearly. */
+class ElasticCacheImageInputTests {
+    @TempDir
+    static Path dir;
+    static ElasticCacheEngine engine;
+    static byte[] png;
+
+    @BeforeAll
+    static void load() throws IOException {
+        Path folder = RandomLladaV.writeVisionLanguage(dir.resolve("llada-v"), RandomLladaV.small(), 2);
+        engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(folder).build());
+        BufferedImage image = new BufferedImage(50, 30, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(10, 10, 0x3366ff);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        png = out.toByteArray();
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    static ElasticCacheChatOptions shortAnswer() {
+        return ElasticCacheChatOptions.builder().maxTokens(16).build();
+    }
+
+    @Test
+    void mediaBytesAndDataUrlsBecomePromptRows() {
+        ElasticCacheChatModel model = ElasticCacheChatModel.builder().engine(engine).build();
+        ChatResponse plain = model.call(new Prompt(UserMessage.builder().text("What is it?").build(), shortAnswer()));
+        ChatResponse bytes = model.call(new Prompt(UserMessage.builder().text("What is it?")
+                .media(new Media(MimeTypeUtils.IMAGE_PNG, new ByteArrayResource(png))).build(), shortAnswer()));
+        ChatResponse url = model.call(new Prompt(UserMessage.builder().text("What is it?")
+                .media(new Media(MimeTypeUtils.IMAGE_PNG, URI.create("data:image/png;base64,"
+                        + Base64.getEncoder().encodeToString(png)))).build(), shortAnswer()));
+        int without = plain.getMetadata().getUsage().getPromptTokens();
+        assertThat(bytes.getMetadata().getUsage().getPromptTokens()).isGreaterThan(without + 4);
+        assertThat(url.getMetadata().getUsage().getPromptTokens()).isEqualTo(bytes.getMetadata().getUsage().getPromptTokens());
+        assertThat(url.getResult().getOutput().getText()).isEqualTo(bytes.getResult().getOutput().getText());
+    }
+
+    @Test
+    void remoteUrlsAndTextOnlyModelsAreRefusedNamingTheFix() {
+        ElasticCacheChatModel model = ElasticCacheChatModel.builder().engine(engine).build();
+        assertThatThrownBy(() -> model.call(new Prompt(UserMessage.builder().text("x")
+                .media(new Media(MimeTypeUtils.IMAGE_PNG, URI.create("https://example.com/cat.png"))).build(), shortAnswer())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only data: URLs");
+        Path textFolder = RandomCheckpoint.write(dir.resolve("text"), RandomCheckpoint.tinyConfig().nLayers(1).build(), 1,
+                DType.F32, 1);
+        try (ElasticCacheEngine text = ElasticCacheEngine.load(EngineConfig.builder().modelDir(textFolder).build())) {
+            ElasticCacheChatModel textModel = ElasticCacheChatModel.builder().engine(text).build();
+            assertThatThrownBy(() -> textModel.call(new Prompt(UserMessage.builder().text("x")
+                    .media(new Media(MimeTypeUtils.IMAGE_PNG, new ByteArrayResource(png))).build(), shortAnswer())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes no images");
+        }
+    }
+}
