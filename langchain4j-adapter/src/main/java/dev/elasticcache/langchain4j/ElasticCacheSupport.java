@@ -17,7 +17,10 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.elasticcache.engine.ChatImage;
+import dev.langchain4j.data.image.Image;
 import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
@@ -177,16 +180,18 @@ final class ElasticCacheSupport {
 
     /**
      * The messages for the LLaDA chat template: system, user and AI turns, an AI turn's tool execution requests as
-     * its tool calls (id, name, arguments) and each {@link ToolExecutionResultMessage} as a tool turn. Rejects
-     * non-text content; arguments that are not a JSON object are an invalid request.
+     * its tool calls (id, name, arguments) and each {@link ToolExecutionResultMessage} as a tool turn. A user
+     * message's {@link ImageContent} is added to {@code images} (a vision model: LLaDA-V), or refused as
+     * unsupported when {@code images} is null (a text-only model); other non-text content is refused; arguments
+     * that are not a JSON object are an invalid request.
      */
-    static List<dev.elasticcache.tokenizer.ChatMessage> toEngineMessages(List<ChatMessage> messages) {
+    static List<dev.elasticcache.tokenizer.ChatMessage> toEngineMessages(List<ChatMessage> messages, List<ChatImage> images) {
         List<dev.elasticcache.tokenizer.ChatMessage> out = new ArrayList<>(messages.size());
         for (ChatMessage message : messages) {
             if (message instanceof SystemMessage system) {
                 out.add(dev.elasticcache.tokenizer.ChatMessage.system(system.text()));
             } else if (message instanceof UserMessage user) {
-                out.add(dev.elasticcache.tokenizer.ChatMessage.user(userText(user)));
+                out.add(dev.elasticcache.tokenizer.ChatMessage.user(userText(user, out.size(), images)));
             } else if (message instanceof AiMessage ai) {
                 String text = ai.text() == null ? "" : ai.text();
                 if (ai.hasToolExecutionRequests()) {
@@ -259,9 +264,13 @@ final class ElasticCacheSupport {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
-    private static String userText(UserMessage user) {
+    private static String userText(UserMessage user, int index, List<ChatImage> images) {
         StringBuilder text = new StringBuilder();
         for (Content content : user.contents()) {
+            if (content instanceof ImageContent image && images != null) {
+                images.add(image(index, image.image()));
+                continue;
+            }
             if (!(content instanceof TextContent t)) {
                 String type = content.type().toString().toLowerCase(Locale.ROOT);
                 throw unsupported("content of type " + type + " (" + type + " input) is not supported:"
@@ -273,6 +282,15 @@ final class ElasticCacheSupport {
             text.append(t.text());
         }
         return text.toString();
+    }
+
+    /** An image content as an engine image: its base64 data, or a data: URL. */
+    private static ChatImage image(int index, Image image) {
+        if (image.base64Data() != null) {
+            return new ChatImage(index, java.util.Base64.getMimeDecoder().decode(image.base64Data()),
+                    image.mimeType() == null ? "image" : image.mimeType());
+        }
+        return ChatImage.fromUrl(index, String.valueOf(image.url()));
     }
 
     /**
@@ -361,7 +379,8 @@ final class ElasticCacheSupport {
     Prepared prepare(ChatRequest request) {
         ChatRequestParameters p = request.parameters();
         checkSupported(p, modelName);
-        List<dev.elasticcache.tokenizer.ChatMessage> messages = toEngineMessages(request.messages());
+        List<ChatImage> images = engine.acceptsImages() ? new ArrayList<>() : null;
+        List<dev.elasticcache.tokenizer.ChatMessage> messages = toEngineMessages(request.messages(), images);
         DecodingOptions options = resolveOptions(p, engine.defaultOptions());
         GenerationRequest generation = GenerationRequest.builder()
                 .messages(messages)
@@ -371,6 +390,7 @@ final class ElasticCacheSupport {
                 .tools(toolDefinitions(p.toolSpecifications()))
                 .toolChoice(toolChoice(p.toolChoice()))
                 .outputSchema(outputSchema(p.responseFormat()))
+                .images(images)
                 .build();
         return new Prepared(generation, options);
     }

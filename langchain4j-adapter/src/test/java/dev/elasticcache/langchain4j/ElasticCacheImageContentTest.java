@@ -1,0 +1,71 @@
+package dev.elasticcache.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.elasticcache.engine.ElasticCacheEngine;
+import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.vision.RandomLladaV;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** LangChain4j {@code ImageContent} reaches a LLaDA-V model as an image; a text-only model still refuses it. */
+class ElasticCacheImageContentTest {
+    @TempDir
+    static Path dir;
+    static ElasticCacheEngine engine;
+    static String base64;
+
+    @BeforeAll
+    static void load() throws IOException {
+        engine = ElasticCacheEngine.load(EngineConfig.builder()
+                .modelDir(RandomLladaV.writeVisionLanguage(dir.resolve("llada-v"), RandomLladaV.small(), 6)).build());
+        BufferedImage image = new BufferedImage(36, 44, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(5, 6, 0xaa2200);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        base64 = Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    static ChatRequest ask(UserMessage message) {
+        return ChatRequest.builder().messages(message).maxOutputTokens(16).build();
+    }
+
+    @Test
+    void base64AndDataUrlImagesBecomePromptRows() {
+        ElasticCacheChatModel model = ElasticCacheChatModel.builder().engine(engine).build();
+        ChatResponse plain = model.chat(ask(UserMessage.from(TextContent.from("What is it?"))));
+        ChatResponse inline = model.chat(ask(UserMessage.from(TextContent.from("What is it?"), ImageContent.from(base64, "image/png"))));
+        ChatResponse url = model.chat(ask(UserMessage.from(TextContent.from("What is it?"),
+                ImageContent.from("data:image/png;base64," + base64))));
+        assertThat(inline.tokenUsage().inputTokenCount()).isGreaterThan(plain.tokenUsage().inputTokenCount() + 4);
+        assertThat(url.tokenUsage().inputTokenCount()).isEqualTo(inline.tokenUsage().inputTokenCount());
+        assertThat(url.aiMessage().text()).isEqualTo(inline.aiMessage().text());
+    }
+
+    @Test
+    void aTextOnlyModelStillRefusesImagesAsUnsupported() {
+        ElasticCacheChatModel text = ElasticCacheChatModel.builder().engine(TestEngines.shared()).build();
+        assertThatThrownBy(() -> text.chat(ask(UserMessage.from(TextContent.from("x"), ImageContent.from(base64, "image/png")))))
+                .isInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("text-only");
+    }
+}
