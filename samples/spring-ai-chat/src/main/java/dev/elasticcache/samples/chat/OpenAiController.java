@@ -312,7 +312,7 @@ public class OpenAiController {
             }
             switch (role) {
                 case "system", "developer" -> messages.add(new SystemMessage(text(m.content(), where)));
-                case "user" -> messages.add(new UserMessage(text(m.content(), where)));
+                case "user" -> messages.add(userMessage(m.content(), where));
                 case "assistant" -> messages.add(assistant(m, where, callNames));
                 case "tool" -> {
                     String id = m.toolCallId();
@@ -383,6 +383,33 @@ public class OpenAiController {
         return s.length() <= 60 ? "'" + s + "'" : "'" + s.substring(0, 57) + "...'";
     }
 
+    /**
+     * A user message: a string, or text parts and {@code image_url} parts whose URL is a {@code data:} URL (the
+     * images reach a LLaDA-V model; a text-only model answers 400 naming it).
+     */
+    private static UserMessage userMessage(@Nullable Object content, String where) {
+        if (!(content instanceof List<?> parts)) {
+            return new UserMessage(text(content, where));
+        }
+        StringBuilder text = new StringBuilder();
+        List<org.springframework.ai.content.Media> media = new ArrayList<>();
+        for (Object part : parts) {
+            if (part instanceof Map<?, ?> map && "image_url".equals(map.get("type"))) {
+                Object image = map.get("image_url");
+                Object url = image instanceof Map<?, ?> u ? u.get("url") : image;
+                if (!(url instanceof String dataUrl)) {
+                    throw new IllegalArgumentException(where + ": an image_url part needs {\"image_url\":{\"url\":\"data:image/png;base64,...\"}}");
+                }
+                String type = dataUrl.startsWith("data:") && dataUrl.indexOf(';') > 5 ? dataUrl.substring(5, dataUrl.indexOf(';')) : "image/png";
+                media.add(new org.springframework.ai.content.Media(org.springframework.util.MimeType.valueOf(type),
+                        java.net.URI.create(dataUrl)));
+            } else {
+                text.append(text(List.of(part), where));
+            }
+        }
+        return UserMessage.builder().text(text.toString()).media(media).build();
+    }
+
     private static String text(@Nullable Object content, String where) {
         if (content == null) {
             throw new IllegalArgumentException(where + " needs 'content'");
@@ -395,7 +422,7 @@ public class OpenAiController {
             for (Object part : parts) {
                 if (!(part instanceof Map<?, ?> map) || !"text".equals(map.get("type")) || !(map.get("text") instanceof String t)) {
                     throw new IllegalArgumentException(where + ": only text content parts ({\"type\":\"text\",\"text\":...})"
-                            + " are supported");
+                            + " and, in user messages, image_url parts are supported");
                 }
                 text.append(t);
             }
