@@ -34,23 +34,25 @@ public final class ChatApi {
      * @param toolChoice with tools: {@code auto} (the model decides, the default), {@code required} (the first
      *     answer must call a tool; once results are in, the model decides) or {@code none} (tools are described,
      *     not called)
+     * @param images images for the question as {@code data:} URLs (LLaDA-V models; a text-only model answers 400)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ChatRequest(
             @Nullable String message, @Nullable String system, @Nullable String strategy, @Nullable Integer maxTokens,
             @Nullable Double gamma, @Nullable Integer windowLength, @Nullable Double threshold,
             @Nullable Integer blockLength, @Nullable Double temperature, @Nullable Long seed,
-            @Nullable List<String> stop, @Nullable Boolean tools, @Nullable String toolChoice) {
+            @Nullable List<String> stop, @Nullable Boolean tools, @Nullable String toolChoice,
+            @Nullable List<String> images) {
 
         /** A request with only a message. */
         public static ChatRequest of(String message) {
-            return new ChatRequest(message, null, null, null, null, null, null, null, null, null, null, null, null);
+            return new ChatRequest(message, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** The same request with another strategy. */
         public ChatRequest withStrategy(String other) {
             return new ChatRequest(message, system, other, maxTokens, gamma, windowLength, threshold, blockLength,
-                    temperature, seed, stop, tools, toolChoice);
+                    temperature, seed, stop, tools, toolChoice, images);
         }
 
         /** Whether the app's tools are offered. */
@@ -216,10 +218,11 @@ public final class ChatApi {
      * @param taskModel whether the model knows only those families (not open chat)
      * @param examples one-click prompts: one per family with an example in the card, then the app's tool and
      *     booking examples
+     * @param images whether the model takes images (a LLaDA-V folder)
      */
     public record Info(String model, long parameters, String device, List<String> strategies,
             Map<String, Object> defaults, List<ToolInfo> tools, int layers, List<String> families, boolean taskModel,
-            List<Example> examples) {}
+            List<Example> examples, boolean images) {}
 
     /**
      * The first event of {@code POST /api/decode/stream}: what is about to be decoded.

@@ -124,7 +124,7 @@ public class ChatController {
         return new Info(model.name(), model.parameters(), model.device(),
                 Arrays.stream(Strategy.values()).map(Strategy::id).toList(), defaults, tools,
                 chat.chatModel().getEngine().diffusionModel().layers(),
-                card.families(), card.isTaskModel(), examples(card));
+                card.families(), card.isTaskModel(), examples(card), chat.chatModel().getEngine().acceptsImages());
     }
 
     /**

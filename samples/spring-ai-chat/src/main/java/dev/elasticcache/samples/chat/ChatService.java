@@ -17,6 +17,9 @@ import org.springframework.ai.chat.client.ResponseEntity;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.content.Media;
+import org.springframework.util.MimeType;
+import java.net.URI;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.stereotype.Service;
@@ -117,7 +120,7 @@ public class ChatService {
         String text = message.startsWith(BOOKING_INSTRUCTION.strip()) ? message : BOOKING_INSTRUCTION + message;
         ChatRequest record = new ChatRequest(text, request.system(), request.strategy(), request.maxTokens(),
                 request.gamma(), request.windowLength(), request.threshold(), request.blockLength(),
-                request.temperature(), request.seed(), request.stop(), null, null);
+                request.temperature(), request.seed(), request.stop(), null, null, request.images());
         ResponseEntity<ChatResponse, Booking> answer = request(prompt(record), false, run -> {}).call()
                 .responseEntity(Booking.class, spec -> spec.useProviderStructuredOutput());
         ChatResponse response = answer.response();
@@ -157,7 +160,15 @@ public class ChatService {
         if (request.system() != null && !request.system().isBlank()) {
             messages.add(new SystemMessage(request.system()));
         }
-        messages.add(new UserMessage(request.message()));
+        List<Media> media = new ArrayList<>();
+        for (String url : request.images() == null ? List.<String>of() : request.images()) {
+            if (url == null || !url.startsWith("data:") || url.indexOf(';') < 6) {
+                throw new IllegalArgumentException("images are data: URLs (data:image/png;base64,...); got "
+                        + (url == null ? "null" : url.substring(0, Math.min(30, url.length()))));
+            }
+            media.add(new Media(MimeType.valueOf(url.substring(5, url.indexOf(';'))), URI.create(url)));
+        }
+        messages.add(UserMessage.builder().text(request.message()).media(media).build());
         return new Prompt(messages, options.build());
     }
 }

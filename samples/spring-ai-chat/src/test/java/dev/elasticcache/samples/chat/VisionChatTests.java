@@ -78,6 +78,19 @@ class VisionChatTests {
     }
 
     @Test
+    void theChatApiTakesImagesAndInfoSaysSo() throws Exception {
+        HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/info")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(info.body()).get("images").asBoolean()).isTrue();
+        HttpResponse<String> chat = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/chat"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"message\":\"What is it?\",\"maxTokens\":16,\"images\":[\"" + dataUrl() + "\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+        assertThat(JSON.readTree(chat.body()).has("answer")).isTrue();
+    }
+
+    @Test
     void aRemoteImageUrlIsA400NamingTheFix() throws Exception {
         HttpResponse<String> remote = post(ask("https://example.com/cat.png"));
         assertThat(remote.statusCode()).isEqualTo(400);
