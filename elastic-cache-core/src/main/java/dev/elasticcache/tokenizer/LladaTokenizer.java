@@ -45,6 +45,8 @@ public final class LladaTokenizer implements AutoCloseable, TokenText {
     private final Map<Integer, Boolean> specialById;
     private final ChatTemplate template;
     private final String chatTemplateSource;
+    /** The checkpoint's own chat_template, rendered by Jinjava; null when the folder has none. */
+    private final JinjaChatTemplate jinja;
     private final int vocabSize;
     private final int maskId;
     private final int bosId;
@@ -55,7 +57,8 @@ public final class LladaTokenizer implements AutoCloseable, TokenText {
 
     private LladaTokenizer(Path folder, HuggingFaceTokenizer tokenizer, Map<String, Integer> addedTokens,
                            Map<Integer, Boolean> specialById, ChatTemplate template, String chatTemplateSource,
-                           int vocabSize, Map<String, Integer> ids) {
+                           JinjaChatTemplate jinja, int vocabSize, Map<String, Integer> ids) {
+        this.jinja = jinja;
         this.folder = folder;
         this.tokenizer = tokenizer;
         this.addedTokens = addedTokens;
@@ -122,7 +125,9 @@ public final class LladaTokenizer implements AutoCloseable, TokenText {
             throw new CheckpointException(tokenizerJson + ": cannot load tokenizer: " + e.getMessage(), e);
         }
         LladaTokenizer t = new LladaTokenizer(folder, hf, Collections.unmodifiableMap(scan.added),
-                Collections.unmodifiableMap(scan.specialById), template, chatTemplateSource, scan.vocabSize(), ids);
+                Collections.unmodifiableMap(scan.specialById), template, chatTemplateSource,
+                chatTemplateSource != null || Files.isRegularFile(folder.resolve(JinjaChatTemplate.TEMPLATE_FILE))
+                        ? JinjaChatTemplate.fromFolder(folder) : null, scan.vocabSize(), ids);
         try {
             t.checkSingleToken(MASK_TOKEN, mask, tokenizerJson);
             t.checkSingleToken(template.eot(), ids.get("eot"), tokenizerJson);
@@ -273,9 +278,27 @@ public final class LladaTokenizer implements AutoCloseable, TokenText {
         return out;
     }
 
-    /** The chat prompt rendered by {@link #chatTemplate()}, ready to encode. */
+    /**
+     * The chat prompt, ready to encode: rendered by the checkpoint's own {@code chat_template} (Jinjava) when the
+     * folder has one, else by {@link #chatTemplate()}, LLaDA-8B-Instruct's template written in Java. An assistant
+     * turn's tool calls follow its stripped content as {@link ToolCall#text()} in both (LLaDA's template reads only
+     * {@code content}, so they are folded into it); for LLaDA's template the two give the same text (test).
+     */
     public String renderChat(List<ChatMessage> messages) {
-        return template.render(messages);
+        if (jinja == null) {
+            return template.render(messages);
+        }
+        List<ChatMessage> folded = new java.util.ArrayList<>(messages.size());
+        for (ChatMessage m : messages) {
+            if (m.hasToolCalls()) {
+                StringBuilder content = new StringBuilder(ChatTemplate.strip(m.content()));
+                m.toolCalls().forEach(call -> content.append(call.text()));
+                folded.add(ChatMessage.assistant(content.toString()));
+            } else {
+                folded.add(m);
+            }
+        }
+        return jinja.render(folded, true);
     }
 
     /** Token ids of the rendered chat prompt (BOS first, assistant header last). */
@@ -349,7 +372,7 @@ public final class LladaTokenizer implements AutoCloseable, TokenText {
         return template;
     }
 
-    /** tokenizer_config.json's {@code chat_template} Jinja source, kept for reference (not executed). */
+    /** tokenizer_config.json's {@code chat_template} Jinja source (what {@link #renderChat} runs when present). */
     public Optional<String> chatTemplateSource() {
         return Optional.ofNullable(chatTemplateSource);
     }

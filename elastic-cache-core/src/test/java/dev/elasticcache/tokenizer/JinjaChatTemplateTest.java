@@ -82,6 +82,38 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void lladaFoldersRenderWithTheirOwnTemplateAndKeepTodaysTextForRandomConversations() {
+        // The tokenizer now runs the folder's chat_template; LLaDA's template must give exactly the hand-written
+        // text for any conversation, tool calls and tool results included.
+        TinyTokenizerFiles.write(dir);
+        java.util.Random random = new java.util.Random(11);
+        String[] pieces = {"", " ", "\n", "\t", "a", "Hello", "{{ x }}", "<|eot_id|>", "\u00a0", "\u3000", "42", "'q'", "\"d\""};
+        try (LladaTokenizer tok = LladaTokenizer.open(dir)) {
+            assertThat(tok.chatTemplateSource()).isPresent();
+            for (int c = 0; c < 200; c++) {
+                List<ChatMessage> conversation = new java.util.ArrayList<>();
+                for (int m = 0, n = 1 + random.nextInt(6); m < n; m++) {
+                    StringBuilder text = new StringBuilder();
+                    for (int w = random.nextInt(5); w > 0; w--) {
+                        text.append(pieces[random.nextInt(pieces.length)]);
+                    }
+                    String t = text.toString();
+                    switch (random.nextInt(5)) {
+                        case 0 -> conversation.add(ChatMessage.system(t));
+                        case 1 -> conversation.add(ChatMessage.assistant(t));
+                        case 2 -> conversation.add(new ChatMessage(ChatMessage.Role.ASSISTANT, t, List.of(
+                                new ToolCall("call_" + m, "get_weather", "{\"city\":\"Oslo " + m + "\"}")), null, null));
+                        case 3 -> conversation.add(ChatMessage.toolResult("call_" + m, "get_weather", t));
+                        default -> conversation.add(ChatMessage.user(t));
+                    }
+                }
+                assertThat(tok.renderChat(conversation)).as("%s", conversation)
+                        .isEqualTo(ChatTemplate.llada().render(conversation));
+            }
+        }
+    }
+
+    @Test
     void chatMlTemplateRendersDreamsPrompt() {
         JinjaChatTemplate chatml = new JinjaChatTemplate(DreamTokenizerFiles.CHATML_TEMPLATE,
                 Map.of("eos_token", "<|endoftext|>", "bos_token", "<|beginoftext|>"), dir.resolve("tokenizer_config.json"));
