@@ -197,6 +197,25 @@ public final class RandomLladaV {
         return folder;
     }
 
+    /** A PNG file of random pixels, {@code width} x {@code height}: test input for the image doors. */
+    public static byte[] png(int width, int height, long seed) {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        Random r = new Random(seed);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** Random normalised pixels for {@code n} tiles. */
     public static float[] pixels(int n, int imageSize, long seed) {
         Random r = new Random(seed);

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.elasticcache.checkpoint.DType;
 import dev.elasticcache.checkpoint.RandomCheckpoint;
 import dev.elasticcache.vision.RandomLladaV;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,9 +25,7 @@ class ImageGenerateCommandTest {
     static void write() throws Exception {
         model = RandomLladaV.writeVisionLanguage(dir.resolve("llada-v"), RandomLladaV.small(), 3);
         image = dir.resolve("picture.png");
-        BufferedImage picture = new BufferedImage(40, 25, BufferedImage.TYPE_INT_RGB);
-        picture.setRGB(3, 4, 0xff8800);
-        ImageIO.write(picture, "png", image.toFile());
+        java.nio.file.Files.write(image, RandomLladaV.png(40, 25, 5));
     }
 
     static String[] run(String... args) {

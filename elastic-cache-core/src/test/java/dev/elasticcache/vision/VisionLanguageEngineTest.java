@@ -17,15 +17,11 @@ import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
 import dev.elasticcache.model.TensorOps;
 import dev.elasticcache.tokenizer.ChatMessage;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,25 +41,12 @@ class VisionLanguageEngineTest {
     static void load() throws IOException {
         Path folder = RandomLladaV.writeVisionLanguage(dir.resolve("llada-v"), RandomLladaV.small(), 5);
         engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(folder).maxBatchSize(1).build());
-        png = png(45, 31, 3);
+        png = RandomLladaV.png(45, 31, 3);
     }
 
     @AfterAll
     static void close() {
         engine.close();
-    }
-
-    static byte[] png(int w, int h, long seed) throws IOException {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Random r = new Random(seed);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                image.setRGB(x, y, r.nextInt(1 << 24));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
     }
 
     static GenerationRequest ask(String question, Strategy strategy, byte[]... images) {
@@ -127,7 +110,7 @@ class VisionLanguageEngineTest {
 
     @Test
     void everyStrategyDecodesWithAnImageAndTheImageMatters() throws IOException {
-        byte[] other = png(90, 30, 9);
+        byte[] other = RandomLladaV.png(90, 30, 9);
         int differing = 0;
         for (Strategy s : Strategy.values()) {
             GenerationResult a = engine.generate(ask("Describe.", s, png));

@@ -12,12 +12,9 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Base64;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,11 +31,7 @@ class ElasticCacheImageContentTest {
     static void load() throws IOException {
         engine = ElasticCacheEngine.load(EngineConfig.builder()
                 .modelDir(RandomLladaV.writeVisionLanguage(dir.resolve("llada-v"), RandomLladaV.small(), 6)).build());
-        BufferedImage image = new BufferedImage(36, 44, BufferedImage.TYPE_INT_RGB);
-        image.setRGB(5, 6, 0xaa2200);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        base64 = Base64.getEncoder().encodeToString(out.toByteArray());
+        base64 = Base64.getEncoder().encodeToString(RandomLladaV.png(36, 44, 2));
     }
 
     @AfterAll

@@ -8,13 +8,10 @@ import dev.elasticcache.checkpoint.RandomCheckpoint;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.vision.RandomLladaV;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Base64;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,11 +34,7 @@ class ElasticCacheImageInputTests {
     static void load() throws IOException {
         Path folder = RandomLladaV.writeVisionLanguage(dir.resolve("llada-v"), RandomLladaV.small(), 2);
         engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(folder).build());
-        BufferedImage image = new BufferedImage(50, 30, BufferedImage.TYPE_INT_RGB);
-        image.setRGB(10, 10, 0x3366ff);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        png = out.toByteArray();
+        png = RandomLladaV.png(50, 30, 1);
     }
 
     @AfterAll

@@ -3,8 +3,6 @@ package dev.elasticcache.samples.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elasticcache.vision.RandomLladaV;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -51,12 +48,8 @@ class VisionChatTests {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static String dataUrl() throws Exception {
-        BufferedImage image = new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB);
-        image.setRGB(7, 9, 0x22cc44);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
+    static String dataUrl() {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(RandomLladaV.png(48, 32, 4));
     }
 
     static String ask(String imageUrl) {
