@@ -55,7 +55,7 @@ public final class StepBatcher {
     /**
      * @param parent the manager under which a round's stacked arrays live (the model's)
      * @param maxWait how long a waiting op waits for a busy member before its round starts without it
-     * @param rowFlops matmul FLOPs per row of each op key (chooses the intra-op threads of a stacked op)
+     * @param rowFlops matmul FLOPs per row of each op key (decides whether a round is worth splitting into chunks)
      * @param parallelism chunks a round may be split into, run by as many member threads at once (the cores)
      */
     public StepBatcher(NDManager parent, java.time.Duration maxWait, ToDoubleFunction<OpKey> rowFlops,
@@ -220,15 +220,17 @@ public final class StepBatcher {
             execute(chunk);
         } finally {
             lock.lock();
+            if (chunk.size() > 1) {
+                stackedOps += chunk.size();
+                maxStacked = Math.max(maxStacked, chunk.size());
+            }
             if (++r.finished == r.chunks.size()) {
                 for (Op op : r.ops) {
                     op.done = true;
                 }
                 round = null;
-                synchronized (this) {
-                    rounds++;
-                    ops += r.ops.size();
-                }
+                rounds++;
+                ops += r.ops.size();
             }
             changed.signalAll();
         }
@@ -245,10 +247,6 @@ public final class StepBatcher {
         } catch (RuntimeException | Error e) {
             // One op's bad input must not fail its neighbours: retry each alone.
             chunk.forEach(StepBatcher::alone);
-        }
-        synchronized (this) {
-            stackedOps += chunk.size();
-            maxStacked = Math.max(maxStacked, chunk.size());
         }
     }
 
@@ -309,17 +307,9 @@ public final class StepBatcher {
 
     /** Counts since the batcher was made. */
     public BatchStatistics statistics() {
-        int now = members();
-        synchronized (this) {
-            return new BatchStatistics(rounds, ops, stackedOps, maxStacked, now);
-        }
-    }
-
-    /** Member threads now (decoding, not in a listener). */
-    public int members() {
         lock.lock();
         try {
-            return members;
+            return new BatchStatistics(rounds, ops, stackedOps, maxStacked, members);
         } finally {
             lock.unlock();
         }

@@ -29,11 +29,16 @@ public record ChatImage(int message, byte[] data, String name) {
         if (comma < 0 || !url.substring(0, comma).toLowerCase(java.util.Locale.ROOT).endsWith(";base64")) {
             throw new IllegalArgumentException("image URL " + abbreviated(url) + ": expected data:<type>;base64,<data>");
         }
+        return fromBase64(message, url.substring(comma + 1), url.substring(5, comma));
+    }
+
+    /** An image given as base64 text (MIME line breaks allowed), as LangChain4j's {@code Image} carries it. */
+    public static ChatImage fromBase64(int message, String base64, String name) {
         try {
-            return new ChatImage(message, java.util.Base64.getMimeDecoder().decode(url.substring(comma + 1)),
-                    url.substring(5, comma));
+            return new ChatImage(message, java.util.Base64.getMimeDecoder().decode(base64), name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("image URL " + abbreviated(url) + ": the base64 data is invalid (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException((name == null ? "image" : name) + ": the base64 data is invalid ("
+                    + e.getMessage() + ")", e);
         }
     }
 

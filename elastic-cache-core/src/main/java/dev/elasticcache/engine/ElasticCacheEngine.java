@@ -353,8 +353,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
             return decodeStructured(request, handle, listener, deadline, timeout);
         }
         if (request.images() != null) {
-            try (ImageRowsModel withImages = new ImageRowsModel(decodingModel, request.images().rows(),
-                    request.images().count(), model.logitsWidth())) {
+            try (ImageRowsModel withImages = new ImageRowsModel(decodingModel, request.images(), model.logitsWidth())) {
                 return decodeText(withImages, request, handle, listener, deadline, timeout);
             }
         }
@@ -435,7 +434,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
         }
     }
 
-    private record ImagePrompt(int[] ids, ImageRows rows) {}
+    /** A chat prompt with its image rows in prompt order, [rows, hidden] row-major. */
+    private record ImagePrompt(int[] ids, float[] rows) {}
 
     /**
      * The prompt of a chat with images, as LLaDA-V builds it: each image's {@code <image>} placeholder before its
@@ -476,34 +476,24 @@ public final class ElasticCacheEngine implements AutoCloseable {
         // Images in prompt order: by message, then as attached.
         List<ChatImage> ordered = new java.util.ArrayList<>(request.images());
         ordered.sort(java.util.Comparator.comparingInt(ChatImage::message));
-        List<float[]> rows = new java.util.ArrayList<>();
-        int[] counts = new int[ordered.size()];
-        for (int i = 0; i < ordered.size(); i++) {
-            ImageEmbedding e = vision.encode(ImageFiles.decode(ordered.get(i).data(), ordered.get(i).name()));
-            rows.add(e.data());
-            counts[i] = e.tokens();
+        List<ImageEmbedding> embeddings = new java.util.ArrayList<>();
+        for (ChatImage image : ordered) {
+            embeddings.add(vision.encode(ImageFiles.decode(image.data(), image.name())));
         }
         String[] pieces = tokenizer.renderChat(messages).split(java.util.regex.Pattern.quote(VisionConfig.IMAGE_PLACEHOLDER), -1);
-        int[] ids = tokenizer.encode(pieces[0]);
+        List<int[]> idParts = new java.util.ArrayList<>();
+        idParts.add(tokenizer.encode(pieces[0]));
+        float[] all = new float[embeddings.stream().mapToInt(e -> e.data().length).sum()];
         int placed = 0;
-        for (int i = 0; i < ordered.size(); i++) {
-            ids = concat(ids, ImageRowsModel.placeholders(model.logitsWidth(), placed, counts[i]));
-            placed += counts[i];
-            ids = concat(ids, tokenizer.encode(pieces[i + 1]));
+        for (int i = 0; i < embeddings.size(); i++) {
+            ImageEmbedding e = embeddings.get(i);
+            System.arraycopy(e.data(), 0, all, placed * model.hiddenSize(), e.data().length);
+            idParts.add(ImageRowsModel.placeholders(model.logitsWidth(), placed, e.tokens()));
+            idParts.add(tokenizer.encode(pieces[i + 1]));
+            placed += e.tokens();
         }
-        float[] all = new float[placed * model.hiddenSize()];
-        int at = 0;
-        for (float[] r : rows) {
-            System.arraycopy(r, 0, all, at, r.length);
-            at += r.length;
-        }
-        return new ImagePrompt(ids, new ImageRows(all, placed));
-    }
-
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        int[] ids = idParts.stream().flatMapToInt(Arrays::stream).toArray();
+        return new ImagePrompt(ids, all);
     }
 
     /** Whether the loaded model takes images (a LLaDA-V folder). */
@@ -537,7 +527,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
             throw new IllegalArgumentException("set exactly one of messages, text or promptIds (got " + forms + ")");
         }
         int[] ids;
-        ImageRows images = null;
+        float[] images = null;
         if (!request.images().isEmpty() && request.messages() == null) {
             throw new IllegalArgumentException("images need a chat request (messages); attach them to a user message");
         }
@@ -773,13 +763,11 @@ public final class ElasticCacheEngine implements AutoCloseable {
     }
 
     private record PreparedRequest(int[] promptIds, DecodingOptions options, java.util.List<String> stopSequences,
-            boolean trace, StructuredGeneration.Plan plan, ImageRows images) {
+            boolean trace, StructuredGeneration.Plan plan, float[] images) {
 
         PreparedRequest withoutPlan() {
             return new PreparedRequest(promptIds, options, stopSequences, trace, null, images);
         }
     }
 
-    /** A request's image rows in prompt order, [count, hidden] row-major. */
-    private record ImageRows(float[] rows, int count) {}
 }

@@ -75,14 +75,17 @@ public final class ChatTemplate {
         StringBuilder sb = new StringBuilder(bos);
         for (ChatMessage m : messages) {
             header(sb, m.role().templateName());
-            sb.append(strip(m.content()));
-            if (m.hasToolCalls()) {
-                m.toolCalls().forEach(call -> sb.append(call.text()));
-            }
-            sb.append(eot);
+            sb.append(turnText(m)).append(eot);
         }
         header(sb, ChatMessage.Role.ASSISTANT.templateName());
         return sb.toString();
+    }
+
+    /** What a turn says: its content stripped, then an assistant turn's tool calls as {@link ToolCall#text()}. */
+    public static String turnText(ChatMessage m) {
+        StringBuilder text = new StringBuilder(strip(m.content()));
+        m.toolCalls().forEach(call -> text.append(call.text()));
+        return text.toString();
     }
 
     private void header(StringBuilder sb, String role) {

@@ -291,9 +291,7 @@ public final class LladaTokenizer implements AutoCloseable, TokenText {
         List<ChatMessage> folded = new java.util.ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
             if (m.hasToolCalls()) {
-                StringBuilder content = new StringBuilder(ChatTemplate.strip(m.content()));
-                m.toolCalls().forEach(call -> content.append(call.text()));
-                folded.add(ChatMessage.assistant(content.toString()));
+                folded.add(ChatMessage.assistant(ChatTemplate.turnText(m)));
             } else {
                 folded.add(m);
             }

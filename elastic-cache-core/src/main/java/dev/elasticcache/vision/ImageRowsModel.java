@@ -23,18 +23,17 @@ public final class ImageRowsModel extends ForwardingDiffusionModel {
      * @param rows the image rows of the request in prompt order, [R, hidden], row-major
      * @param base the placeholder id of row 0 (at least the model's logits width)
      */
-    public ImageRowsModel(DiffusionModel model, float[] rows, int count, int base) {
+    public ImageRowsModel(DiffusionModel model, float[] rows, int base) {
         super(model);
         if (base < model.logitsWidth()) {
             throw new IllegalArgumentException("image placeholder ids must start past the head's " + model.logitsWidth()
                     + " rows, got " + base);
         }
-        if ((long) count * model.hiddenSize() != rows.length) {
-            throw new IllegalArgumentException(rows.length + " image values are not " + count + " rows of "
-                    + model.hiddenSize());
+        if (rows.length % model.hiddenSize() != 0) {
+            throw new IllegalArgumentException(rows.length + " image values are not whole rows of " + model.hiddenSize());
         }
         this.base = base;
-        this.count = count;
+        this.count = rows.length / model.hiddenSize();
         this.rowsScope = model.manager().newSubManager();
         this.rows = rowsScope.create(rows, new ai.djl.ndarray.types.Shape(count, model.hiddenSize()));
     }

@@ -78,7 +78,7 @@ class VisionLanguageEngineTest {
             assertThat(r.promptIds()).containsExactly(expected);
             assertThat(r.usage().promptTokens()).isEqualTo(expected.length);
             // The same decode on a hand-built spliced model: the engine adds nothing else.
-            try (ImageRowsModel spliced = new ImageRowsModel(engine.diffusionModel(), e.data(), e.tokens(), width)) {
+            try (ImageRowsModel spliced = new ImageRowsModel(engine.diffusionModel(), e.data(), width)) {
                 int[] sequence = Decoder.of(Strategy.ELASTIC).decode(new DecodeRun(spliced, expected,
                         ask("x", Strategy.ELASTIC).options(), null, null, false)
                         .withTerminators(new int[] {engine.endOfTurnTokenId()})).sequence();
@@ -95,7 +95,7 @@ class VisionLanguageEngineTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = i * 0.01f;
         }
-        try (ImageRowsModel m = new ImageRowsModel(engine.diffusionModel(), rows, 3, width);
+        try (ImageRowsModel m = new ImageRowsModel(engine.diffusionModel(), rows, width);
                 NDManager scope = engine.diffusionModel().manager().newSubManager()) {
             int[] ids = {5, width + 2, 7, width, width + 1};
             float[] out = m.embed(TensorOps.indices(scope, ids)).toFloatArray();

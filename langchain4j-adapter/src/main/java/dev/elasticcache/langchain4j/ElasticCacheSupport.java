@@ -287,8 +287,7 @@ final class ElasticCacheSupport {
     /** An image content as an engine image: its base64 data, or a data: URL. */
     private static ChatImage image(int index, Image image) {
         if (image.base64Data() != null) {
-            return new ChatImage(index, java.util.Base64.getMimeDecoder().decode(image.base64Data()),
-                    image.mimeType() == null ? "image" : image.mimeType());
+            return ChatImage.fromBase64(index, image.base64Data(), image.mimeType());
         }
         return ChatImage.fromUrl(index, String.valueOf(image.url()));
     }
