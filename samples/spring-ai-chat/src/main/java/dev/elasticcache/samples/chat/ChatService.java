@@ -18,8 +18,6 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.content.Media;
-import org.springframework.util.MimeType;
-import java.net.URI;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.stereotype.Service;
@@ -162,11 +160,7 @@ public class ChatService {
         }
         List<Media> media = new ArrayList<>();
         for (String url : request.images() == null ? List.<String>of() : request.images()) {
-            if (url == null || !url.startsWith("data:") || url.indexOf(';') < 6) {
-                throw new IllegalArgumentException("images are data: URLs (data:image/png;base64,...); got "
-                        + (url == null ? "null" : url.substring(0, Math.min(30, url.length()))));
-            }
-            media.add(new Media(MimeType.valueOf(url.substring(5, url.indexOf(';'))), URI.create(url)));
+            media.add(ImageMedia.of(url));
         }
         messages.add(UserMessage.builder().text(request.message()).media(media).build());
         return new Prompt(messages, options.build());

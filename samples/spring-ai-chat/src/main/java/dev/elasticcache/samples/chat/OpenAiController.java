@@ -400,9 +400,7 @@ public class OpenAiController {
                 if (!(url instanceof String dataUrl)) {
                     throw new IllegalArgumentException(where + ": an image_url part needs {\"image_url\":{\"url\":\"data:image/png;base64,...\"}}");
                 }
-                String type = dataUrl.startsWith("data:") && dataUrl.indexOf(';') > 5 ? dataUrl.substring(5, dataUrl.indexOf(';')) : "image/png";
-                media.add(new org.springframework.ai.content.Media(org.springframework.util.MimeType.valueOf(type),
-                        java.net.URI.create(dataUrl)));
+                media.add(ImageMedia.of(dataUrl));
             } else {
                 text.append(text(List.of(part), where));
             }

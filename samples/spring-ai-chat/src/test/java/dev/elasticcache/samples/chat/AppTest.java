@@ -2,10 +2,7 @@ package dev.elasticcache.samples.chat;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,8 +27,6 @@ abstract class AppTest {
      */
     static final String PROMPT = "Sort: 5 3 9";
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
     @LocalServerPort
     int port;
 
@@ -41,17 +36,14 @@ abstract class AppTest {
     }
 
     URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+        return LocalHttp.uri(port, path);
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(2)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return LocalHttp.get(port, path);
     }
 
     HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return LocalHttp.postJson(port, path, json);
     }
 }

@@ -8,13 +8,9 @@ import dev.elasticcache.model.DreamConfig;
 import dev.elasticcache.tokenizer.DreamTokenizerFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
 class DreamDecodeStreamTests {
     private static final Path DREAM = Path.of("target", "test-models", "random-dream").toAbsolutePath();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @LocalServerPort
     int port;
@@ -57,9 +52,7 @@ class DreamDecodeStreamTests {
     }
 
     HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return LocalHttp.postJson(port, path, body);
     }
 
     @Test

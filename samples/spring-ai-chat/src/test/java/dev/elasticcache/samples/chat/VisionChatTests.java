@@ -3,13 +3,9 @@ package dev.elasticcache.samples.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elasticcache.vision.RandomLladaV;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 class VisionChatTests {
     private static final Path LLADA_V = Path.of("target", "test-models", "random-llada-v").toAbsolutePath();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @LocalServerPort
     int port;
@@ -43,9 +38,7 @@ class VisionChatTests {
     }
 
     HttpResponse<String> post(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return LocalHttp.postJson(port, "/v1/chat/completions", body);
     }
 
     static String dataUrl() {
@@ -72,13 +65,10 @@ class VisionChatTests {
 
     @Test
     void theChatApiTakesImagesAndInfoSaysSo() throws Exception {
-        HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/info")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> info = LocalHttp.get(port, "/api/info");
         assertThat(JSON.readTree(info.body()).get("images").asBoolean()).isTrue();
-        HttpResponse<String> chat = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/chat"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"message\":\"What is it?\",\"maxTokens\":16,\"images\":[\"" + dataUrl() + "\"]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> chat = LocalHttp.postJson(port, "/api/chat",
+                "{\"message\":\"What is it?\",\"maxTokens\":16,\"images\":[\"" + dataUrl() + "\"]}");
         assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
         assertThat(JSON.readTree(chat.body()).has("answer")).isTrue();
     }
