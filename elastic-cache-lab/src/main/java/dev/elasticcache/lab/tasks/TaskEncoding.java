@@ -19,6 +19,7 @@ import dev.elasticcache.tokenizer.LladaTokenizer;
  */
 public final class TaskEncoding {
     private final LladaTokenizer tokenizer;
+    private final InfillSettings settings;
     private final InfillFormat format;
     private final CanvasBuilder canvas;
     private final JsonSchemaCompiler compiler = new JsonSchemaCompiler();
@@ -29,12 +30,18 @@ public final class TaskEncoding {
 
     public TaskEncoding(LladaTokenizer tokenizer, InfillSettings settings) {
         this.tokenizer = tokenizer;
+        this.settings = settings;
         this.format = settings.format(tokenizer);
         this.canvas = new CanvasBuilder(format);
     }
 
     public LladaTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The infilling settings the canvases are written with (saved next to a trained model). */
+    public InfillSettings settings() {
+        return settings;
     }
 
     public InfillFormat format() {

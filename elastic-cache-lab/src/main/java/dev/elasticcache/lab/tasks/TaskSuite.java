@@ -90,13 +90,25 @@ public final class TaskSuite {
                 new RecordToSchemaJson(), new ToolCalling(), new ToolAnswer()));
     }
 
-    /** A suite by name: {@code standard}, {@code shipped} or {@code hard}. */
+    /**
+     * What the shipped model is trained on: {@link #shipped()} plus the {@code fields} lesson ({@link FieldsToJson}),
+     * which teaches copying a value by its key; evaluation reports the lesson as a family of its own.
+     */
+    public static TaskSuite curriculum() {
+        List<TaskFamily> families = new ArrayList<>(shipped().families());
+        families.add(new FieldsToJson());
+        return new TaskSuite(families);
+    }
+
+    /** A suite by name: {@code standard}, {@code shipped}, {@code curriculum} or {@code hard}. */
     public static TaskSuite named(String name) {
         return switch (name) {
             case "standard" -> standard();
             case "shipped" -> shipped();
+            case "curriculum" -> curriculum();
             case "hard" -> hard();
-            default -> throw new IllegalArgumentException("unknown task suite '" + name + "'; known: standard, shipped, hard");
+            default -> throw new IllegalArgumentException(
+                    "unknown task suite '" + name + "'; known: standard, shipped, curriculum, hard");
         };
     }
 

@@ -70,6 +70,11 @@ final class Words {
         return s.toString();
     }
 
+    /** {@code n} random lower-case letters a-z. */
+    static String lowercase(Random random, int n) {
+        return letters(random, n).toLowerCase(java.util.Locale.ROOT);
+    }
+
     static String pick(List<String> words, Random random) {
         return words.get(random.nextInt(words.size()));
     }

@@ -16,6 +16,8 @@ import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.tokenizer.LladaTokenizer;
 import dev.elasticcache.tokenizer.TinyTokenizerFiles;
+import dev.elasticcache.structured.Alignment;
+import dev.elasticcache.structured.InfillSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,12 +51,13 @@ import java.util.Set;
  * --family-weights W   training draws per family, e.g. query=2 (the others keep 1; evaluation is unaffected)
  * --suite NAME         task suite: standard (default), shipped (with json, tool, tool-answer) or hard
  * --gen-length N       response length of most batches (default 128)
+ * --infill-alignment A where values sit in their slots: right (default) or left; written to generation_config.json
  * </pre>
  */
 public final class TrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
-            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights", "gen-length", "suite");
+            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights", "gen-length", "suite", "infill-alignment");
 
     private TrainMain() {}
 
@@ -112,7 +115,9 @@ public final class TrainMain {
         List<Task> evalTasks = suite.evaluation(Math.max(evalCount, finalEval));
         long start = System.nanoTime();
         try (LladaTokenizer tokenizer = LladaTokenizer.open(tokenizerDir)) {
-            TaskEncoding encoding = new TaskEncoding(tokenizer);
+            InfillSettings infill = new InfillSettings(InfillSettings.tinyModels().fillerTokenId(),
+                    Alignment.parse(args.get("infill-alignment", "right")));
+            TaskEncoding encoding = new TaskEncoding(tokenizer, infill);
             Evaluator evaluator = new Evaluator(encoding, Evaluator.defaultOptions());
             System.out.printf(Locale.ROOT, "model: d_model %d, %d layers, %d heads, mlp %d, %,d parameters; options %s%n",
                     config.dModel(), config.nLayers(), config.nHeads(), config.mlpHiddenSize(),

@@ -358,14 +358,17 @@ public final class Trainer implements AutoCloseable {
         return out;
     }
 
-    /** Writes a LLaDA model folder: config.json, model.safetensors in {@code dtype}, tokenizer files. */
+    /**
+     * Writes a LLaDA model folder: config.json, model.safetensors in {@code dtype}, tokenizer files and the infilling
+     * settings trained with.
+     */
     public void save(Path folder, DType dtype) {
         CheckpointWriter writer = new CheckpointWriter(dtype);
         weights().forEach((name, data) -> writer.add(name, shapes.get(name), data));
         writer.write(folder, 1);
         config.write(folder.resolve(LladaCheckpoint.CONFIG_FILE));
         TinyTokenizerFiles.write(folder);
-        InfillSettings.tinyModels().write(folder);
+        encoding.settings().write(folder);
     }
 
     @Override

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.elasticcache.structured.Alignment;
 import dev.elasticcache.structured.CanvasBuilder;
 import dev.elasticcache.structured.InfillLimits;
+import dev.elasticcache.structured.InfillSettings;
 import dev.elasticcache.structured.JsonSchemaCompiler;
 import dev.elasticcache.structured.Resolution;
 import dev.elasticcache.structured.SchemaNode;
@@ -26,14 +28,36 @@ class StructuredTaskLayoutTest {
     @Test
     void jsonAndToolAnswersAgreeWithTheCanvasAndReadBackToTheExpectedAnswer() {
         TinyTokenizerFiles.write(dir);
+        for (Alignment alignment : Alignment.values()) {
+            checkLayouts(new InfillSettings(InfillSettings.tinyModels().fillerTokenId(), alignment));
+        }
+    }
+
+    @Test
+    void theFieldsLessonCopiesEveryValueByItsKey() {
+        Random random = new Random(9);
+        for (int i = 0; i < 200; i++) {
+            Task task = new FieldsToJson().generate(random);
+            JsonObject answer = JsonParser.parseString(task.answer()).getAsJsonObject();
+            JsonObject properties = JsonParser.parseString(task.outputSchema()).getAsJsonObject()
+                    .getAsJsonObject("properties");
+            assertThat(answer.keySet()).containsExactlyElementsOf(properties.keySet());
+            assertThat(answer.size()).isBetween(1, 5);
+            for (String key : answer.keySet()) {
+                assertThat(task.prompt()).contains(" " + key + ":" + answer.get(key).getAsString());
+            }
+        }
+    }
+
+    private void checkLayouts(InfillSettings settings) {
         try (LladaTokenizer tokenizer = LladaTokenizer.open(dir)) {
-            TaskEncoding encoding = new TaskEncoding(tokenizer);
+            TaskEncoding encoding = new TaskEncoding(tokenizer, settings);
             CanvasBuilder builder = new CanvasBuilder(encoding.format());
             JsonSchemaCompiler compiler = new JsonSchemaCompiler();
             Random random = new Random(5);
             int mask = tokenizer.maskTokenId();
             int checked = 0;
-            for (TaskFamily family : new TaskFamily[] {new RecordToSchemaJson(), new ToolCalling()}) {
+            for (TaskFamily family : new TaskFamily[] {new RecordToSchemaJson(), new ToolCalling(), new FieldsToJson()}) {
                 for (int i = 0; i < 40; i++) {
                     Task task = family.generate(random);
                     int[] answer = encoding.answerIds(task);
@@ -63,7 +87,7 @@ class StructuredTaskLayoutTest {
                     checked++;
                 }
             }
-            assertThat(checked).isEqualTo(80);
+            assertThat(checked).isEqualTo(120);
         }
     }
 }
