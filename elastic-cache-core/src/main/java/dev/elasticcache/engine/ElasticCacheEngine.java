@@ -350,7 +350,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
     private GenerationResult decode(PreparedRequest request, GenerationHandle handle, GenerationListener listener,
             long deadline, Duration timeout) {
         if (request.plan() != null) {
-            return decodeStructured(request, handle, listener, deadline, timeout);
+            if (request.images() != null) {
+                try (ImageRowsModel withImages = new ImageRowsModel(decodingModel, request.images(), model.logitsWidth())) {
+                    return decodeStructured(structured.over(withImages), request, handle, listener, deadline, timeout);
+                }
+            }
+            return decodeStructured(structured, request, handle, listener, deadline, timeout);
         }
         if (request.images() != null) {
             try (ImageRowsModel withImages = new ImageRowsModel(decodingModel, request.images(), model.logitsWidth())) {
@@ -406,8 +411,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
      * there is no schema). The document streams as one piece once it is complete: its values are filled out of
      * order and only the whole canvas is guaranteed valid.
      */
-    private GenerationResult decodeStructured(PreparedRequest request, GenerationHandle handle, GenerationListener listener,
-            long deadline, Duration timeout) {
+    private GenerationResult decodeStructured(StructuredGeneration structured, PreparedRequest request,
+            GenerationHandle handle, GenerationListener listener, long deadline, Duration timeout) {
         StructuredGeneration.Plan plan = request.plan();
         StructuredDecoder.Hooks hooks = new StructuredDecoder.Hooks((step, sequence) -> outside(() -> listener.onStep(step)),
                 () -> handle.isCancelled() || System.nanoTime() > deadline || closed, request.trace());
@@ -441,16 +446,13 @@ public final class ElasticCacheEngine implements AutoCloseable {
      * The prompt of a chat with images, as LLaDA-V builds it: each image's {@code <image>} placeholder before its
      * message's text, the conversation rendered by the chat template, the text between placeholders tokenized
      * piece by piece, and each placeholder replaced by the image's rows (placeholder ids past the head, embedded
-     * as those rows by {@link ImageRowsModel}). The vision tower runs here, once per image, on the caller's thread.
+     * as those rows by {@link ImageRowsModel}); offered tools are rendered into the system turn as for text. The
+     * vision tower runs here, once per image, on the caller's thread.
      */
     private ImagePrompt imagePrompt(GenerationRequest request) {
         if (vision == null) {
             throw new IllegalArgumentException("the loaded model (" + info.name() + ") is a text-only " + info.family().displayName()
                     + " model and takes no images; load a LLaDA-V folder or send the request without images");
-        }
-        if (request.structured()) {
-            throw new IllegalArgumentException("images together with an output schema or tools are not supported yet;"
-                    + " send the image with a plain question");
         }
         List<ChatMessage> messages = new java.util.ArrayList<>(request.messages());
         int[] perMessage = new int[messages.size()];
@@ -480,7 +482,13 @@ public final class ElasticCacheEngine implements AutoCloseable {
         for (ChatImage image : ordered) {
             embeddings.add(vision.encode(ImageFiles.decode(image.data(), image.name())));
         }
+        // Tools go into the system turn as without images; the placeholders stay in their user turns.
+        messages = ToolPrompt.withTools(messages, request.tools(), structured.compiler());
         String[] pieces = tokenizer.renderChat(messages).split(java.util.regex.Pattern.quote(VisionConfig.IMAGE_PLACEHOLDER), -1);
+        if (pieces.length != embeddings.size() + 1) {
+            throw new IllegalArgumentException("the system prompt or a tool definition contains the text "
+                    + VisionConfig.IMAGE_PLACEHOLDER + ", which this model reads as an image slot; remove it");
+        }
         List<int[]> idParts = new java.util.ArrayList<>();
         idParts.add(tokenizer.encode(pieces[0]));
         float[] all = new float[embeddings.stream().mapToInt(e -> e.data().length).sum()];

@@ -75,6 +75,22 @@ public final class StructuredGeneration {
         this.marker = tokenizer.encode(ToolPrompt.CALL_OPEN)[0];
     }
 
+    private StructuredGeneration(StructuredGeneration settings, DiffusionModel model) {
+        this.model = model;
+        this.tokenizer = settings.tokenizer;
+        this.builder = settings.builder;
+        this.limits = settings.limits;
+        this.compiler = settings.compiler;
+        this.trailer = settings.trailer;
+        this.marker = settings.marker;
+        this.maxToolRounds = settings.maxToolRounds;
+    }
+
+    /** The same canvases, limits and trailer over another model (one request's model with its image rows). */
+    public StructuredGeneration over(DiffusionModel other) {
+        return new StructuredGeneration(this, other);
+    }
+
     public JsonSchemaCompiler compiler() {
         return compiler;
     }

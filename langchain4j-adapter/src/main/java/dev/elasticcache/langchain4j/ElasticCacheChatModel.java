@@ -24,7 +24,8 @@ import dev.langchain4j.model.chat.response.ChatResponse;
  * as the {@code AiMessage} text. Tool results are read back from {@code ToolExecutionResultMessage}s.
  *
  * <p>Not supported (rejected with {@link dev.langchain4j.exception.UnsupportedFeatureException}): JSON response
- * format without a schema, image or other non-text content, topK, topP other than 1.0, non-zero penalties, a
+ * format without a schema, images on a text-only model (a LLaDA-V folder takes them, with tools and schemas too),
+ * other non-text content, topK, topP other than 1.0, non-zero penalties, a
  * {@code modelName} other than the loaded one. Engine failures map to LangChain4j exceptions: overload to
  * {@code RateLimitException}, timeout to {@code TimeoutException}, invalid values to
  * {@code InvalidRequestException} (the engine's exception is the cause), among them schemas with a JSON Schema

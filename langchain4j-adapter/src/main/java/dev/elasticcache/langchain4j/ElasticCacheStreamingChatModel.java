@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * prefix as it grows (the concatenated partial responses equal the final text), then exactly one
  * {@code onCompleteResponse} follows, or one {@code onError} (overload as {@code RateLimitException}, timeout as
  * {@code TimeoutException}, invalid values as {@code InvalidRequestException}, engine failures). Requests for
- * unsupported features (JSON format without a schema, images, ...) are refused at once: {@code chat(...)} throws
+ * unsupported features (JSON format without a schema, images on a text-only model, ...) are refused at once: {@code chat(...)} throws
  * {@link UnsupportedFeatureException}, as LangChain4j's providers do.
  *
  * <p>Tools and JSON schemas work as in {@link ElasticCacheChatModel}. An answer of tool calls streams no text:

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
@@ -23,7 +24,10 @@ import org.springframework.ai.content.Media;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.util.MimeTypeUtils;
 
-/** Spring AI {@code UserMessage} media reach a LLaDA-V model as images; text-only models refuse them clearly. */
+/**
+ * Spring AI {@code UserMessage} media reach a LLaDA-V model as images, also with structured output; text-only models
+ * refuse them clearly.
+ */
 class ElasticCacheImageInputTests {
     @TempDir
     static Path dir;
@@ -59,6 +63,30 @@ class ElasticCacheImageInputTests {
         assertThat(bytes.getMetadata().getUsage().getPromptTokens()).isGreaterThan(without + 4);
         assertThat(url.getMetadata().getUsage().getPromptTokens()).isEqualTo(bytes.getMetadata().getUsage().getPromptTokens());
         assertThat(url.getResult().getOutput().getText()).isEqualTo(bytes.getResult().getOutput().getText());
+    }
+
+    record Label(String text, int count) {}
+
+    @Test
+    void anImageWithEntityGivesTheParsedObjectInfilledOverTheImageRows() {
+        ElasticCacheChatModel model = ElasticCacheChatModel.builder().engine(engine).build();
+        Media image = new Media(MimeTypeUtils.IMAGE_PNG, new ByteArrayResource(png));
+        Label label = ChatClient.create(model).prompt().user(u -> u.text("Read the label").media(image)).call()
+                .entity(Label.class, spec -> spec.useProviderStructuredOutput());
+        assertThat(label).isNotNull();
+        assertThat(label.text()).isNotNull();
+        ChatResponse response = model.call(new Prompt(UserMessage.builder().text("Read the label").media(image).build(),
+                ElasticCacheChatOptions.builder().outputSchema(
+                        "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\",\"maxLength\":8}},"
+                                + "\"required\":[\"text\"],\"additionalProperties\":false}").build()));
+        ChatResponse textOnly = model.call(new Prompt(UserMessage.builder().text("Read the label").build(),
+                ElasticCacheChatOptions.builder().outputSchema(
+                        "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\",\"maxLength\":8}},"
+                                + "\"required\":[\"text\"],\"additionalProperties\":false}").build()));
+        assertThat(response.getResult().getOutput().getText()).startsWith("{\"text\":\"");
+        assertThat(response.getMetadata().getUsage().getPromptTokens())
+                .as("the image rows are in the structured prompt")
+                .isGreaterThan(textOnly.getMetadata().getUsage().getPromptTokens() + 4);
     }
 
     @Test
