@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import dev.elasticcache.TokenIds;
 import dev.elasticcache.model.AttentionOutput;
 import dev.elasticcache.model.ForwardBlocks;
 import dev.elasticcache.model.IntraOpThreads;
@@ -62,7 +63,7 @@ final class ElasticCacheDecoder implements Decoder {
                 // The rows whose logits decide the window (p-1 for a shifted family, duplicates kept as fed).
                 int[] windowRows = run.logitRows(forwardWindow);
                 boolean first = step == 0;
-                int[] queryRows = first ? Forward.span(0, n) : concat(track, newDecoded, windowRows);
+                int[] queryRows = first ? Forward.span(0, n) : TokenIds.concat(track, newDecoded, windowRows);
                 int startReset = first ? -1 : o.fullRefresh() ? 0 : layers;
                 StepPass pass;
                 try (NDManager scope = generation.newSubManager()) {
@@ -127,20 +128,6 @@ final class ElasticCacheDecoder implements Decoder {
 
     static int[] head(int[] values, int count) {
         return Arrays.copyOf(values, Math.min(count, values.length));
-    }
-
-    static int[] concat(int[]... parts) {
-        int total = 0;
-        for (int[] p : parts) {
-            total += p.length;
-        }
-        int[] out = new int[total];
-        int at = 0;
-        for (int[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
     }
 
     static int[] without(int[] values, int[] removed) {

@@ -2,6 +2,7 @@ package dev.elasticcache.decode;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
+import dev.elasticcache.TokenIds;
 import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.structured.Canvas;
 import dev.elasticcache.structured.CanvasBuilder;
@@ -112,7 +113,7 @@ public final class StructuredDecoder {
 
     /** One forward over prompt + canvas; every region's best candidate goes into {@code resolution}. */
     private ChoicePass choose(int[] prompt, int[] canvas, List<ChoiceRegion> regions, Resolution resolution) {
-        int[] tokens = concat(prompt, canvas);
+        int[] tokens = TokenIds.concat(prompt, canvas);
         int rows = regions.stream().mapToInt(ChoiceRegion::width).sum();
         int[] positions = new int[rows];
         int at = 0;
@@ -147,7 +148,7 @@ public final class StructuredDecoder {
 
     /** Decodes the slots of a decided canvas; the choice passes are accounted and traced as its first steps. */
     private DecodeResult fill(int[] prompt, Canvas canvas, List<ChoicePass> passes, DecodingOptions options, Hooks hooks) {
-        int[] answer = concat(canvas.tokens(), trailer);
+        int[] answer = TokenIds.concat(canvas.tokens(), trailer);
         AnswerCanvas ac = new AnswerCanvas(answer, canvas.slots(), builder.format(), canvas.length());
         DecodeRun run = new DecodeRun(model, prompt, ac, options, hooks.listener(), hooks.cancelled(), hooks.tracing());
         int n = prompt.length + answer.length;
@@ -196,9 +197,4 @@ public final class StructuredDecoder {
         }
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 }

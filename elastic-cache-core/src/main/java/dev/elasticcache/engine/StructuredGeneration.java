@@ -1,5 +1,6 @@
 package dev.elasticcache.engine;
 
+import dev.elasticcache.TokenIds;
 import dev.elasticcache.decode.DecodeResult;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.DecodingStats;
@@ -189,7 +190,7 @@ public final class StructuredGeneration {
             String name = plan.tools().tools().get(call.tool()).name();
             calls.add(new ToolCall(newId(), name, call.arguments().toString()));
             int[] written = tokenizer.encode(ToolPrompt.callText(name, call.arguments().toString()));
-            context = concat(context, written);
+            context = TokenIds.concat(context, written);
             if (calls.size() == MAX_CALLS
                     || context.length + plan.widestCall() + trailer.length + PROBE > model.maxLength()) {
                 break;   // no room for another call: the answer ends with the calls made
@@ -229,9 +230,4 @@ public final class StructuredGeneration {
         return sb.toString();
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 }

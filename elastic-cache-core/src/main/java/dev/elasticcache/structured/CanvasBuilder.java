@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.elasticcache.TokenIds;
 import dev.elasticcache.structured.SchemaNode.ArrayNode;
 import dev.elasticcache.structured.SchemaNode.BooleanNode;
 import dev.elasticcache.structured.SchemaNode.EnumNode;
@@ -220,7 +221,7 @@ public final class CanvasBuilder {
                     continue;
                 }
                 String key = itemPath + "+";
-                int[] present = concat(fixed(comma), preview(a.items(), itemPath));
+                int[] present = TokenIds.concat(fixed(comma), preview(a.items(), itemPath));
                 int width = present.length;
                 Integer chosen = items != null ? Integer.valueOf(k < items.size() ? 1 : 0) : ended ? Integer.valueOf(0)
                         : resolution.get(key);
@@ -280,12 +281,6 @@ public final class CanvasBuilder {
             System.arraycopy(preview, 0, out, format.alignment() == Alignment.LEFT ? 0 : width - preview.length, preview.length);
             return out;
         }
-    }
-
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     /** Reads a decided canvas back into a document, canonicalising every value. */

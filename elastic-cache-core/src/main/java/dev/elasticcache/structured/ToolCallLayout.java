@@ -2,6 +2,7 @@ package dev.elasticcache.structured;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
+import dev.elasticcache.TokenIds;
 import dev.elasticcache.structured.SchemaNode.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -99,7 +100,7 @@ public final class ToolCallLayout {
     public Canvas callCanvas(int tool, Resolution resolution) {
         Canvas args = builder.canvas(parameters.get(tool), resolution);
         int offset = prefix.length + names.width() + middle.length;
-        int[] t = concat(prefix, names.candidates().get(tool), middle, args.tokens(), suffix);
+        int[] t = TokenIds.concat(prefix, names.candidates().get(tool), middle, args.tokens(), suffix);
         List<Slot> slots = new ArrayList<>();
         for (Slot s : args.slots()) {
             slots.add(new Slot(s.path(), s.kind(), s.start() + offset, s.width(), s.minTokens(), s.maxLength()));
@@ -136,7 +137,7 @@ public final class ToolCallLayout {
     /** A call written into the layout (training data). */
     public int[] render(String toolName, JsonElement arguments) {
         int tool = indexOf(toolName);
-        return concat(prefix, names.candidates().get(tool), middle, builder.render(parameters.get(tool), arguments), suffix);
+        return TokenIds.concat(prefix, names.candidates().get(tool), middle, builder.render(parameters.get(tool), arguments), suffix);
     }
 
     public int indexOf(String toolName) {
@@ -148,17 +149,4 @@ public final class ToolCallLayout {
         throw new IllegalArgumentException("no tool named " + new JsonPrimitive(toolName));
     }
 
-    private static int[] concat(int[]... parts) {
-        int n = 0;
-        for (int[] p : parts) {
-            n += p.length;
-        }
-        int[] out = new int[n];
-        int at = 0;
-        for (int[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
-    }
 }

@@ -194,7 +194,7 @@ class DecoderOracleTest {
                 assertThat(step.queryRows()).hasSize(n);
                 expectedRows += (long) n * layers;
             } else {
-                int[] expected = ElasticCacheDecoder.concat(previous.track(), previous.decodedPositions(), step.window());
+                int[] expected = dev.elasticcache.TokenIds.concat(previous.track(), previous.decodedPositions(), step.window());
                 assertThat(step.queryRows()).containsExactly(expected);
                 // Layers below start_reset compute the query rows; from start_reset on, all N rows.
                 int sr = step.startReset();

@@ -324,7 +324,7 @@ class DreamDecodingTest {
                 expectedRows += (long) n * layers;
             } else {
                 int[] rowsBefore = Arrays.stream(window).map(p -> p - 1).toArray();
-                int[] expected = ElasticCacheDecoder.concat(previous.track(), previous.decodedPositions(), rowsBefore);
+                int[] expected = dev.elasticcache.TokenIds.concat(previous.track(), previous.decodedPositions(), rowsBefore);
                 assertThat(step.queryRows()).containsExactly(expected);
                 int sr = step.startReset();
                 expectedRows += (long) step.queryRows().length * sr + (long) n * (layers - sr);
