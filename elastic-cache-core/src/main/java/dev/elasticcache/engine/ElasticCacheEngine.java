@@ -349,20 +349,19 @@ public final class ElasticCacheEngine implements AutoCloseable {
 
     private GenerationResult decode(PreparedRequest request, GenerationHandle handle, GenerationListener listener,
             long deadline, Duration timeout) {
-        if (request.plan() != null) {
-            if (request.images() != null) {
-                try (ImageRowsModel withImages = new ImageRowsModel(decodingModel, request.images(), model.logitsWidth())) {
-                    return decodeStructured(structured.over(withImages), request, handle, listener, deadline, timeout);
-                }
-            }
-            return decodeStructured(structured, request, handle, listener, deadline, timeout);
-        }
         if (request.images() != null) {
+            // One spliced model per request: its image rows serve the structured and the text path alike.
             try (ImageRowsModel withImages = new ImageRowsModel(decodingModel, request.images(), model.logitsWidth())) {
-                return decodeText(withImages, request, handle, listener, deadline, timeout);
+                return decode(withImages, request, handle, listener, deadline, timeout);
             }
         }
-        return decodeText(decodingModel, request, handle, listener, deadline, timeout);
+        return decode(decodingModel, request, handle, listener, deadline, timeout);
+    }
+
+    private GenerationResult decode(DiffusionModel decoding, PreparedRequest request, GenerationHandle handle,
+            GenerationListener listener, long deadline, Duration timeout) {
+        return request.plan() != null ? decodeStructured(decoding, request, handle, listener, deadline, timeout)
+                : decodeText(decoding, request, handle, listener, deadline, timeout);
     }
 
     /** Free-text decoding of a prepared request on {@code decoding} (the engine's model, or it with image rows). */
@@ -411,15 +410,16 @@ public final class ElasticCacheEngine implements AutoCloseable {
      * there is no schema). The document streams as one piece once it is complete: its values are filled out of
      * order and only the whole canvas is guaranteed valid.
      */
-    private GenerationResult decodeStructured(StructuredGeneration structured, PreparedRequest request,
+    private GenerationResult decodeStructured(DiffusionModel decoding, PreparedRequest request,
             GenerationHandle handle, GenerationListener listener, long deadline, Duration timeout) {
+        StructuredGeneration structured = this.structured.over(decoding);
         StructuredGeneration.Plan plan = request.plan();
         StructuredDecoder.Hooks hooks = new StructuredDecoder.Hooks((step, sequence) -> outside(() -> listener.onStep(step)),
                 () -> handle.isCancelled() || System.nanoTime() > deadline || closed, request.trace());
         try {
             StructuredGeneration.Decision decision = structured.decideCall(plan, request.promptIds(), request.options());
             if (!decision.call() && plan.schema() == null) {
-                GenerationResult text = decode(request.withoutPlan(), handle, listener, deadline, timeout);
+                GenerationResult text = decodeText(decoding, request.withoutPlan(), handle, listener, deadline, timeout);
                 DecodingStats stats = decision.cost() == null ? text.stats() : decision.cost().plus(text.stats());
                 return new GenerationResult(text.text(), text.finishReason(), text.usage(), stats, text.promptIds(),
                         text.sequence(), text.trace(), null, List.of(), List.of(), text.hint());
