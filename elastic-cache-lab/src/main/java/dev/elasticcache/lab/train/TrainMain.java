@@ -51,13 +51,14 @@ import java.util.Set;
  * --family-weights W   training draws per family, e.g. query=2 (the others keep 1; evaluation is unaffected)
  * --suite NAME         task suite: standard (default), shipped (with json, tool, tool-answer) or hard
  * --gen-length N       response length of most batches (default 128)
+ * --canvas-fraction X  share of structured tasks masked as an infilling canvas, only slots masked (default 0.5)
  * --infill-alignment A where values sit in their slots: right (default) or left; written to generation_config.json
  * </pre>
  */
 public final class TrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
-            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights", "gen-length", "suite", "infill-alignment");
+            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights", "gen-length", "suite", "infill-alignment", "canvas-fraction");
 
     private TrainMain() {}
 
@@ -101,7 +102,7 @@ public final class TrainMain {
                 args.getInt("warmup", d.warmupSteps()), d.minLrRatio(), args.getDouble("weight-decay", d.weightDecay()),
                 d.beta1(), d.beta2(), args.getDouble("clip", d.clipNorm()), args.getInt("gen-length", d.genLength()), args.getInt("long-gen", d.longGenLength()),
                 args.getDouble("long-fraction", d.longFraction()), args.getDouble("init-std", d.initStd()),
-                args.getDouble("short-fraction", d.shortFraction()));
+                args.getDouble("short-fraction", d.shortFraction()), args.getDouble("canvas-fraction", d.canvasFraction()));
         int evalEvery = args.getInt("eval-every", 500);
         int evalCount = args.getInt("eval-count", 30);
         int finalEval = args.getInt("final-eval", 60);
@@ -274,6 +275,7 @@ public final class TrainMain {
         hp.addProperty("long_gen_length", options.longGenLength());
         hp.addProperty("long_fraction", options.longFraction());
         hp.addProperty("short_fraction", options.shortFraction());
+        hp.addProperty("canvas_fraction", options.canvasFraction());
         hp.addProperty("init_std", options.initStd());
         if (args.has("init")) {
             hp.addProperty("continued_from", args.get("init", null));

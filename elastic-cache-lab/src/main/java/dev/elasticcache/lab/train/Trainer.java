@@ -192,13 +192,19 @@ public final class Trainer implements AutoCloseable {
             int[] prompt = encoding.promptIds(task);
             int[] clean = MaskingObjective.cleanSequence(prompt, encoding.answerIds(task), eot, config.eosTokenId(), genLength);
             boolean[] variable = encoding.variablePositions(task);
-            // Half of the structured tasks are masked as an infilling canvas starts: fixed text given, slots masked.
-            MaskedSequence masked = variable != null && maskRandom.nextBoolean()
+            // A share of the structured tasks is masked as an infilling canvas starts: fixed text given, slots masked.
+            MaskedSequence masked = variable != null && asCanvas()
                     ? objective.maskEligible(clean, prompt.length, variable, maskRandom)
                     : objective.mask(clean, prompt.length, maskRandom);
             batch.add(masked.leftPadded(longestPrompt - prompt.length, config.eosTokenId()));
         }
         return batch;
+    }
+
+    /** Whether the next structured task is masked as a canvas (one half: the draw the shipped model was trained with). */
+    private boolean asCanvas() {
+        double f = options.canvasFraction();
+        return f == 0.5 ? maskRandom.nextBoolean() : maskRandom.nextDouble() < f;
     }
 
     /**

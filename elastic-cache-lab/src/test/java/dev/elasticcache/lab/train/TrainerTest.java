@@ -52,7 +52,7 @@ class TrainerTest {
 
     private static TrainOptions options(long seed) {
         // short responses keep the test fast; one in four batches uses the long padding
-        return new TrainOptions(seed, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9, 0.98, 1.0, 128, 192, 0.25, 0.02, 0.25);
+        return new TrainOptions(seed, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9, 0.98, 1.0, 128, 192, 0.25, 0.02, 0.25, 0.5);
     }
 
     /** A fixed batch from held-out prompts with a fixed masking, to compare losses before and after training. */
@@ -128,6 +128,33 @@ class TrainerTest {
         }
         assertThat(losses[1]).containsExactly(losses[0]);
         weights.get(0).forEach((name, data) -> assertThat(weights.get(1).get(name)).as(name).containsExactly(data));
+    }
+
+    /** Masked positions of 40 json sequences whose target is the EOS padding after the answer's end of turn. */
+    private static int maskedPadding(double canvasFraction) {
+        TaskSuite jsonOnly = TaskSuite.shipped().weighted(Map.of("uppercase", 0, "complement", 0, "query", 0,
+                "tool", 0, "tool-answer", 0));
+        int count = 0;
+        try (Trainer trainer = new Trainer(tinyConfig(), new TrainOptions(5, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9,
+                0.98, 1.0, 192, 256, 0.25, 0.02, 0.25, canvasFraction), jsonOnly, encoding)) {
+            for (int b = 0; b < 10; b++) {
+                for (MaskedSequence s : trainer.nextBatch()) {
+                    for (int i = s.promptLength(); i < s.length(); i++) {
+                        if (s.input()[i] == TinyTokenizerFiles.MASK_ID && s.targets()[i] == TinyTokenizerFiles.EOS_ID) {
+                            count++;
+                        }
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    @Test
+    void canvasFractionOneMasksOnlyTheSlotsOfStructuredAnswers() {
+        // A canvas masks slots only (their filler is not EOS); answers masked as text also mask the EOS padding.
+        assertThat(maskedPadding(1.0)).isZero();
+        assertThat(maskedPadding(0.0)).isGreaterThan(100);
     }
 
     @Test
