@@ -52,7 +52,12 @@ class TrainerTest {
 
     private static TrainOptions options(long seed) {
         // short responses keep the test fast; one in four batches uses the long padding
-        return new TrainOptions(seed, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9, 0.98, 1.0, 128, 192, 0.25, 0.02, 0.25, 0.5);
+        return options(seed, 128, 192, 0.5);
+    }
+
+    private static TrainOptions options(long seed, int genLength, int longGenLength, double canvasFraction) {
+        return new TrainOptions(seed, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9, 0.98, 1.0, genLength, longGenLength, 0.25, 0.02,
+                0.25, canvasFraction);
     }
 
     /** A fixed batch from held-out prompts with a fixed masking, to compare losses before and after training. */
@@ -135,8 +140,7 @@ class TrainerTest {
         TaskSuite jsonOnly = TaskSuite.shipped().weighted(Map.of("uppercase", 0, "complement", 0, "query", 0,
                 "tool", 0, "tool-answer", 0));
         int count = 0;
-        try (Trainer trainer = new Trainer(tinyConfig(), new TrainOptions(5, 4, 20, 5e-3, 2, 0.1, 0.01, 0.9,
-                0.98, 1.0, 192, 256, 0.25, 0.02, 0.25, canvasFraction), jsonOnly, encoding)) {
+        try (Trainer trainer = new Trainer(tinyConfig(), options(5, 192, 256, canvasFraction), jsonOnly, encoding)) {
             for (int b = 0; b < 10; b++) {
                 for (MaskedSequence s : trainer.nextBatch()) {
                     for (int i = s.promptLength(); i < s.length(); i++) {
