@@ -337,16 +337,30 @@ public final class LladaModel implements DiffusionModel {
      * @param keyBias [1, B, 1, N] added to the attention scores before the softmax, or null
      */
     public NDArray forwardSequences(NDArray ids, NDArray keyBias) {
-        NDManager scope = ids.getManager();
         int sequences = Math.toIntExact(ids.getShape().get(0));
         int n = Math.toIntExact(ids.getShape().get(1));
+        return forwardEmbedded(embed(ids.reshape((long) sequences * n)), sequences, keyBias);
+    }
+
+    /**
+     * {@link #forwardSequences(NDArray, NDArray)} from input rows instead of ids: B sequences of equal length as
+     * one {@code [B N, d]} block (a vision-language model's prompt, image rows spliced between text rows).
+     *
+     * @param rows input embeddings [B N, d], sequence by sequence
+     * @param sequences B
+     * @param keyBias [1, B, 1, N] added to the attention scores before the softmax, or null
+     * @return logits [B N, embeddingSize], owned by the rows' manager
+     */
+    public NDArray forwardEmbedded(NDArray rows, int sequences, NDArray keyBias) {
+        NDManager scope = rows.getManager();
+        int n = Math.toIntExact(rows.getShape().get(0) / sequences);
         int[] positions = new int[sequences * n];
         for (int i = 0; i < positions.length; i++) {
             positions[i] = i % n;
         }
         NDList tables = ropeTables(TensorOps.indices(scope, positions));
         // Every op but attention works row by row, so the B sequences travel as one [B N, d] block of rows.
-        NDArray h = embed(ids.reshape(positions.length));
+        NDArray h = rows;
         for (int l = 0; l < config.nLayers(); l++) {
             Qkv qkv = project(l, h, tables);
             NDArray context = sequences == 1 && keyBias == null

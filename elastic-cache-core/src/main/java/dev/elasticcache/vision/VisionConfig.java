@@ -167,6 +167,44 @@ public record VisionConfig(
                 pinpoints, merge).validate();
     }
 
+    /**
+     * The keys {@link #fromJson} reads, as a LLaDA-V {@code config.json} holds them (the tower's numbers in a
+     * nested {@code vision_config}, the pinpoints as [width, height] pairs); merge them into the language model's
+     * config to write a whole model folder.
+     */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("model_type", "llava_llada");
+        o.addProperty("hidden_size", textHiddenSize);
+        o.addProperty("mm_vision_tower", visionTower);
+        o.addProperty("mm_projector_type", projectorType);
+        o.addProperty("mm_hidden_size", mmHiddenSize);
+        o.addProperty("mm_vision_select_layer", selectLayer);
+        o.addProperty("mm_vision_select_feature", "patch");
+        o.addProperty("image_aspect_ratio", imageAspectRatio);
+        JsonArray pinpoints = new JsonArray();
+        for (Pinpoint p : gridPinpoints) {
+            JsonArray pair = new JsonArray();
+            pair.add(p.width());
+            pair.add(p.height());
+            pinpoints.add(pair);
+        }
+        o.add("image_grid_pinpoints", pinpoints);
+        o.addProperty("mm_patch_merge_type", patchMergeType);
+        JsonObject v = new JsonObject();
+        v.addProperty("hidden_size", tower.hiddenSize());
+        v.addProperty("intermediate_size", tower.intermediateSize());
+        v.addProperty("num_hidden_layers", tower.numLayers());
+        v.addProperty("num_attention_heads", tower.numHeads());
+        v.addProperty("num_channels", tower.numChannels());
+        v.addProperty("image_size", tower.imageSize());
+        v.addProperty("patch_size", tower.patchSize());
+        v.addProperty("layer_norm_eps", tower.layerNormEps());
+        v.addProperty("hidden_act", tower.hiddenAct().configName());
+        o.add("vision_config", v);
+        return o;
+    }
+
     /** Checks cross-field consistency; returns this. */
     public VisionConfig validate() {
         tower.validate();

@@ -176,6 +176,45 @@ public record VisionWeights(NDArray patchT, NDArray patchBias, NDArray position,
                 projB.toArray(NDArray[]::new), newline);
     }
 
+    /**
+     * The forward layout over tensors given by name in checkpoint shapes (a trainer's parameters): transposes are
+     * views and q/k/v are concatenated into {@code scope}, so gradients flow back to the named tensors.
+     */
+    public static VisionWeights assemble(VisionConfig config, java.util.function.Function<String, NDArray> tensor,
+            NDManager scope) {
+        SiglipConfig t = config.tower();
+        NDArray patchT = into(scope, tensor.apply(VisionTensors.PATCH_WEIGHT)
+                .reshape(t.hiddenSize(), (long) t.numChannels() * t.patchSize() * t.patchSize()).transpose());
+        Layer[] layers = new Layer[config.layersUsed()];
+        for (int l = 0; l < layers.length; l++) {
+            String pre = VisionTensors.layer(l);
+            java.util.function.Function<String, NDArray> part = name -> tensor.apply(pre + name);
+            NDArray qkv = into(scope, NDArrays.concat(new NDList(part.apply("self_attn.q_proj.weight"),
+                    part.apply("self_attn.k_proj.weight"), part.apply("self_attn.v_proj.weight")), 0));
+            NDArray qkvBias = into(scope, NDArrays.concat(new NDList(part.apply("self_attn.q_proj.bias"),
+                    part.apply("self_attn.k_proj.bias"), part.apply("self_attn.v_proj.bias")), 0));
+            layers[l] = new Layer(part.apply("layer_norm1.weight"), part.apply("layer_norm1.bias"),
+                    into(scope, qkv.transpose()), qkvBias,
+                    into(scope, part.apply("self_attn.out_proj.weight").transpose()), part.apply("self_attn.out_proj.bias"),
+                    part.apply("layer_norm2.weight"), part.apply("layer_norm2.bias"),
+                    into(scope, part.apply("mlp.fc1.weight").transpose()), part.apply("mlp.fc1.bias"),
+                    into(scope, part.apply("mlp.fc2.weight").transpose()), part.apply("mlp.fc2.bias"));
+        }
+        NDArray[] projT = new NDArray[config.projectorDepth()];
+        NDArray[] projB = new NDArray[config.projectorDepth()];
+        for (int i = 0; i < projT.length; i++) {
+            projT[i] = into(scope, tensor.apply(VisionTensors.projector(i, "weight")).transpose());
+            projB[i] = tensor.apply(VisionTensors.projector(i, "bias"));
+        }
+        return new VisionWeights(patchT, tensor.apply(VisionTensors.PATCH_BIAS), tensor.apply(VisionTensors.POSITION), layers,
+                projT, projB, tensor.apply(VisionTensors.IMAGE_NEWLINE).toFloatArray());
+    }
+
+    private static NDArray into(NDManager scope, NDArray a) {
+        a.attach(scope);
+        return a;
+    }
+
     /** The tensor as fp32 (widened in Java), backed by a direct buffer owned by {@code staging}. */
     private static NDArray stage(CheckpointReader reader, String name, NDManager staging) {
         long[] shape = reader.info(name).shape();

@@ -62,6 +62,17 @@ class VisionConfigTest {
     }
 
     @Test
+    void toJsonReadsBackAsTheSameConfig() {
+        JsonObject o = lladaV();
+        o.add("vision_config", JsonParser.parseString("{\"hidden_size\": 32, \"intermediate_size\": 48, \"num_hidden_layers\": 3,"
+                + " \"num_attention_heads\": 2, \"image_size\": 384, \"patch_size\": 14, \"hidden_act\": \"gelu\"}"));
+        o.addProperty("mm_hidden_size", 32);
+        VisionConfig c = VisionConfig.fromJson(o);
+        assertThat(VisionConfig.fromJson(c.toJson())).isEqualTo(c);
+        assertThat(c.toJson().get("image_grid_pinpoints").isJsonArray()).isTrue();
+    }
+
+    @Test
     void rangeStringExpandsLikeTrainingDoes() {
         JsonObject o = lladaV();
         List<Pinpoint> fromList = VisionConfig.fromJson(o).gridPinpoints();

@@ -50,12 +50,7 @@ public final class Trainer implements AutoCloseable {
     static final int PROMPT_BUCKET = 32;
     private final TaskEncoding encoding;
     private final MaskingObjective objective;
-    private final NDManager paramManager;
-    private final List<String> names;
-    private final Map<String, NDArray> params = new LinkedHashMap<>();
-    private final Map<String, long[]> shapes;
-    private final float[][] values;
-    private final AdamW adam;
+    private final TrainableParameters params;
     private final Iterator<Task> data;
     private final Random maskRandom;
     private final Random lengthRandom;
@@ -80,32 +75,8 @@ public final class Trainer implements AutoCloseable {
         this.options = options;
         this.encoding = encoding;
         this.objective = new MaskingObjective(config.maskTokenId());
-        this.shapes = LladaTensorLayout.expectedShapes(config);
-        this.names = List.copyOf(shapes.keySet());
-        this.paramManager = NDManager.newBaseManager(Device.cpu());
-        this.values = new float[names.size()][];
-        int[] sizes = new int[names.size()];
-        boolean[] decay = new boolean[names.size()];
-        try {
-            for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i);
-                float[] init = initial.get(name);
-                long[] shape = shapes.get(name);
-                if (init == null || init.length != Math.toIntExact(new Shape(shape).size())) {
-                    throw new IllegalArgumentException("initial weights lack " + name + " or have the wrong size");
-                }
-                values[i] = init.clone();
-                NDArray p = paramManager.create(values[i], new Shape(shape));
-                p.setRequiresGradient(true);
-                params.put(name, p);
-                sizes[i] = values[i].length;
-                decay[i] = shape.length > 1;
-            }
-        } catch (RuntimeException e) {
-            paramManager.close();
-            throw e;
-        }
-        this.adam = new AdamW(sizes, decay, options.beta1(), options.beta2(), 1e-8);
+        this.params = new TrainableParameters(LladaTensorLayout.expectedShapes(config), initial, options.beta1(),
+                options.beta2());
         this.data = suite.train(options.seed()).iterator();
         this.maskRandom = new Random(options.seed() * 31 + 1);
         this.lengthRandom = new Random(options.seed() * 31 + 2);
@@ -236,7 +207,7 @@ public final class Trainer implements AutoCloseable {
         long tokens = 0;
         int masked = 0;
         double loss;
-        try (NDManager scope = paramManager.newSubManager()) {
+        try (NDManager scope = params.newScope()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 LladaModel model = new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
                 NDArray total = batchLoss(model, batch, scope);
@@ -247,7 +218,7 @@ public final class Trainer implements AutoCloseable {
                 collector.backward(total);
                 loss = total.getFloat();
             }
-            double gradNorm = applyGradients(lr);
+            double gradNorm = params.applyGradients(lr, options.clipNorm(), options.weightDecay());
             step++;
             return new StepResult(step, loss, lr, gradNorm, tokens, batch.get(0).length() - batch.get(0).promptLength(), masked);
         }
@@ -258,7 +229,7 @@ public final class Trainer implements AutoCloseable {
      * or an update.
      */
     public double loss(List<MaskedSequence> batch) {
-        try (NDManager scope = paramManager.newSubManager()) {
+        try (NDManager scope = params.newScope()) {
             LladaModel model = new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
             double sum = 0;
             for (List<MaskedSequence> sameLength : batch.stream()
@@ -274,71 +245,54 @@ public final class Trainer implements AutoCloseable {
      * forward, as a scalar NDArray owned by {@code scope}.
      */
     static NDArray batchLoss(LladaModel model, List<MaskedSequence> batch, NDManager scope) {
+        int n = sequenceLength(batch);
+        int[] input = new int[batch.size() * n];
+        for (int b = 0; b < batch.size(); b++) {
+            System.arraycopy(batch.get(b).input(), 0, input, b * n, n);
+        }
+        NDArray ids = TensorOps.indices(scope, input).reshape(batch.size(), n);
+        NDArray keyBias = null;
+        if (batch.stream().anyMatch(s -> s.leftPadding() > 0)) {
+            float[] bias = new float[input.length];
+            for (int b = 0; b < batch.size(); b++) {
+                java.util.Arrays.fill(bias, b * n, b * n + batch.get(b).leftPadding(), -1e9f);
+            }
+            keyBias = scope.create(bias, new Shape(1, batch.size(), 1, n));
+        }
+        return weightedLoss(model.forwardSequences(ids, keyBias), batch, scope);
+    }
+
+    /** The length shared by all sequences of a batch. */
+    public static int sequenceLength(List<MaskedSequence> batch) {
         int n = batch.get(0).length();
+        for (MaskedSequence s : batch) {
+            if (s.length() != n) {
+                throw new IllegalArgumentException("a batch needs sequences of one length, got " + n + " and " + s.length());
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {@code mean over sequences of sum_i w_i * CE_i} of the logits {@code [B N, vocab]} of equal-length
+     * sequences against their targets, as a scalar NDArray owned by {@code scope}.
+     */
+    public static NDArray weightedLoss(NDArray logits, List<MaskedSequence> batch, NDManager scope) {
+        int n = sequenceLength(batch);
         int rows = batch.size() * n;
-        int[] input = new int[rows];
         long[] targets = new long[rows];
         float[] weights = new float[rows];
         for (int b = 0; b < batch.size(); b++) {
             MaskedSequence s = batch.get(b);
-            if (s.length() != n) {
-                throw new IllegalArgumentException("a batch needs sequences of one length, got " + n + " and " + s.length());
-            }
-            System.arraycopy(s.input(), 0, input, b * n, n);
             for (int i = 0; i < n; i++) {
                 targets[b * n + i] = s.targets()[i];
                 // dividing the weights, not the loss: DJL's div(Number) is unsafe under autograd (see LladaModel's scale)
                 weights[b * n + i] = s.weights()[i] / batch.size();
             }
         }
-        NDArray ids = TensorOps.indices(scope, input).reshape(batch.size(), n);
-        NDArray keyBias = null;
-        if (batch.stream().anyMatch(s -> s.leftPadding() > 0)) {
-            float[] bias = new float[rows];
-            for (int b = 0; b < batch.size(); b++) {
-                java.util.Arrays.fill(bias, b * n, b * n + batch.get(b).leftPadding(), -1e9f);
-            }
-            keyBias = scope.create(bias, new Shape(1, batch.size(), 1, n));
-        }
-        NDArray logProbs = model.forwardSequences(ids, keyBias).logSoftmax(1);
+        NDArray logProbs = logits.logSoftmax(1);
         NDArray picked = logProbs.gather(scope.create(targets, new Shape(rows, 1)), 1).reshape(rows);
         return picked.mul(scope.create(weights)).sum().neg();
-    }
-
-    /** Reads and zeroes the gradients, clips them by global norm and applies AdamW; returns the norm. */
-    private double applyGradients(double lr) {
-        float[][] grads = new float[names.size()][];
-        double sq = 0;
-        for (int i = 0; i < names.size(); i++) {
-            try (NDArray g = params.get(names.get(i)).getGradient()) {
-                grads[i] = g.toFloatArray();
-                g.muli(0f);
-            }
-            for (float x : grads[i]) {
-                sq += (double) x * x;
-            }
-        }
-        double norm = Math.sqrt(sq);
-        float scale = norm > options.clipNorm() ? (float) (options.clipNorm() / norm) : 1f;
-        adam.beginStep();
-        for (int i = 0; i < names.size(); i++) {
-            float[] g = grads[i];
-            if (scale != 1f) {
-                for (int j = 0; j < g.length; j++) {
-                    g[j] *= scale;
-                }
-            }
-            float[] delta = adam.update(i, g, values[i], lr, options.weightDecay());
-            float[] v = values[i];
-            for (int j = 0; j < v.length; j++) {
-                v[j] -= delta[j];
-            }
-            NDArray p = params.get(names.get(i));
-            try (NDArray d = paramManager.create(delta, p.getShape())) {
-                p.subi(d);
-            }
-        }
-        return norm;
     }
 
     /**
@@ -346,7 +300,7 @@ public final class Trainer implements AutoCloseable {
      * it frees only its own arrays. Do not train while it is open.
      */
     public LladaModel inferenceModel() {
-        NDManager scope = paramManager.newSubManager();
+        NDManager scope = params.newScope();
         try {
             return new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
         } catch (RuntimeException e) {
@@ -357,11 +311,7 @@ public final class Trainer implements AutoCloseable {
 
     /** The current weights, read back from the parameter NDArrays, in checkpoint order. */
     public Map<String, float[]> weights() {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (String name : names) {
-            out.put(name, params.get(name).toFloatArray());
-        }
-        return out;
+        return params.values();
     }
 
     /**
@@ -370,7 +320,7 @@ public final class Trainer implements AutoCloseable {
      */
     public void save(Path folder, DType dtype) {
         CheckpointWriter writer = new CheckpointWriter(dtype);
-        weights().forEach((name, data) -> writer.add(name, shapes.get(name), data));
+        weights().forEach((name, data) -> writer.add(name, params.shapes().get(name), data));
         writer.write(folder, 1);
         config.write(folder.resolve(LladaCheckpoint.CONFIG_FILE));
         TinyTokenizerFiles.write(folder);
@@ -379,6 +329,6 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        paramManager.close();
+        params.close();
     }
 }

@@ -1,0 +1,89 @@
+package dev.elasticcache.lab.vision;
+
+import dev.elasticcache.vision.RgbImage;
+import java.util.Random;
+
+/**
+ * Renders short strings of {@link GlyphFont} characters into square images for the reading task: a random
+ * integer scale among those that fit, plain or bold, at a random position, dark ink on a light background of
+ * random shades, with a little pixel noise.
+ */
+public final class TextImages {
+    /** Background and ink pixels differ by at least this much, so the text stays legible under noise. */
+    private static final int NOISE = 12;
+
+    private TextImages() {
+    }
+
+    /** Width in pixels of {@code length} glyphs at {@code scale} (one scaled pixel between glyphs, bold one pixel wider). */
+    public static int textWidth(int length, int scale, boolean bold) {
+        return length * GlyphFont.WIDTH * scale + (length - 1) * scale + (bold ? 1 : 0);
+    }
+
+    /** The largest scale at which {@code length} glyphs fit into {@code size} pixels (bold included). */
+    public static int maxScale(int length, int size) {
+        int scale = 1;
+        while (textWidth(length, scale + 1, true) <= size && GlyphFont.HEIGHT * (scale + 1) <= size) {
+            scale++;
+        }
+        if (textWidth(length, 1, true) > size) {
+            throw new IllegalArgumentException(length + " glyphs do not fit into " + size + " pixels");
+        }
+        return scale;
+    }
+
+    /** {@code text} drawn into a {@code size} x {@code size} image with the random choices described above. */
+    public static RgbImage render(String text, int size, Random random) {
+        int scale = 1 + random.nextInt(maxScale(text.length(), size));
+        boolean bold = random.nextBoolean();
+        int width = textWidth(text.length(), scale, bold);
+        int height = GlyphFont.HEIGHT * scale;
+        int x0 = random.nextInt(size - width + 1);
+        int y0 = random.nextInt(size - height + 1);
+        int background = 170 + random.nextInt(86);
+        int ink = random.nextInt(91);
+        boolean[] mask = new boolean[size * size];
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int gx = x0 + i * (GlyphFont.WIDTH + 1) * scale;
+            for (int y = 0; y < GlyphFont.HEIGHT; y++) {
+                for (int x = 0; x < GlyphFont.WIDTH; x++) {
+                    if (GlyphFont.ink(c, x, y)) {
+                        for (int dy = 0; dy < scale; dy++) {
+                            for (int dx = 0; dx < scale + (bold ? 1 : 0); dx++) {
+                                mask[(y0 + y * scale + dy) * size + gx + x * scale + dx] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        byte[] rgb = new byte[size * size * 3];
+        for (int p = 0; p < mask.length; p++) {
+            int base = mask[p] ? ink : background;
+            for (int ch = 0; ch < 3; ch++) {
+                int v = base + random.nextInt(2 * NOISE + 1) - NOISE;
+                rgb[p * 3 + ch] = (byte) Math.max(0, Math.min(255, v));
+            }
+        }
+        return new RgbImage(size, size, rgb);
+    }
+
+    /** PNG bytes of an image (what a client uploads). */
+    public static byte[] png(RgbImage image) {
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(image.width(), image.height(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                out.setRGB(x, y, image.get(x, y, 0) << 16 | image.get(x, y, 1) << 8 | image.get(x, y, 2));
+            }
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(out, "png", bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+}
