@@ -70,6 +70,12 @@ public final class TrainableParameters implements AutoCloseable {
 
     /** Reads and zeroes the gradients, clips them by global norm to {@code clipNorm}, applies AdamW; returns the norm. */
     public double applyGradients(double lr, double clipNorm, double weightDecay) {
+        return applyGradients(lr, clipNorm, weightDecay, name -> 1.0);
+    }
+
+    /** {@link #applyGradients(double, double, double)} with the learning rate of each tensor scaled by {@code lrScale}. */
+    public double applyGradients(double lr, double clipNorm, double weightDecay,
+            java.util.function.ToDoubleFunction<String> lrScale) {
         float[][] grads = new float[names.size()][];
         double sq = 0;
         for (int i = 0; i < names.size(); i++) {
@@ -91,7 +97,7 @@ public final class TrainableParameters implements AutoCloseable {
                     g[j] *= scale;
                 }
             }
-            float[] delta = adam.update(i, g, values[i], lr, weightDecay);
+            float[] delta = adam.update(i, g, values[i], lr * lrScale.applyAsDouble(names.get(i)), weightDecay);
             float[] v = values[i];
             for (int j = 0; j < v.length; j++) {
                 v[j] -= delta[j];

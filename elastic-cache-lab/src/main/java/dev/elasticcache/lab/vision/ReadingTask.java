@@ -27,7 +27,12 @@ public record ReadingTask(String text, RgbImage image) {
 
     /** A random task of either split. */
     public static ReadingTask random(int size, Random random) {
-        int length = 1 + random.nextInt(MAX_LENGTH);
+        return random(size, MAX_LENGTH, random);
+    }
+
+    /** A random task of one to {@code maxLength} characters. */
+    public static ReadingTask random(int size, int maxLength, Random random) {
+        int length = 1 + random.nextInt(maxLength);
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < length; i++) {
             text.append(GlyphFont.ALPHABET.charAt(random.nextInt(GlyphFont.ALPHABET.length())));
@@ -37,8 +42,13 @@ public record ReadingTask(String text, RgbImage image) {
 
     /** The endless training stream: tasks whose strings are not held out. */
     public static Stream<ReadingTask> train(int size, long seed) {
+        return train(size, seed, () -> MAX_LENGTH);
+    }
+
+    /** The training stream with the longest string of each draw given by {@code maxLength} (a curriculum). */
+    public static Stream<ReadingTask> train(int size, long seed, java.util.function.IntSupplier maxLength) {
         Random random = new Random(seed);
-        return Stream.generate(() -> random(size, random)).filter(t -> !isHeldOut(t.text()));
+        return Stream.generate(() -> random(size, maxLength.getAsInt(), random)).filter(t -> !isHeldOut(t.text()));
     }
 
     /** {@code count} held-out tasks (a fixed draw for a seed). */

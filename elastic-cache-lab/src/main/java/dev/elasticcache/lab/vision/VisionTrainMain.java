@@ -36,13 +36,15 @@ import java.util.Set;
  * --init DIR             continue from a vision-language folder this command wrote
  * --image-size 48 --patch 8 --vision-hidden 128 --vision-mlp 256 --vision-layers 3 --vision-heads 4
  * --batch 16 --lr 1e-3 --warmup 100 --seed 1 --gen-length 16 --long-gen 64 --long-fraction 0.3
+ * --vision-lr-scale 1   learning rate of the vision half relative to the language model's
+ * --curriculum C         one-character images for the first C steps, up to two for the next C (0: none)
  * --save-every 10 (minutes) --final-eval 100 --log-every 20 --dtype BF16
  * </pre>
  */
 public final class VisionTrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "minutes", "steps", "text", "init", "image-size", "patch",
             "vision-hidden", "vision-mlp", "vision-layers", "vision-heads", "batch", "lr", "warmup", "seed", "gen-length",
-            "long-gen", "long-fraction", "save-every", "final-eval", "log-every", "dtype");
+            "long-gen", "long-fraction", "save-every", "final-eval", "log-every", "dtype", "vision-lr-scale", "curriculum");
 
     private VisionTrainMain() {
     }
@@ -95,7 +97,8 @@ public final class VisionTrainMain {
         dev.elasticcache.tokenizer.TinyTokenizerFiles.write(tokenizerDir);
         long start = System.nanoTime();
         try (LladaTokenizer tokenizer = LladaTokenizer.open(tokenizerDir);
-                VisionTrainer trainer = new VisionTrainer(text, vision, options, tokenizer, initial)) {
+                VisionTrainer trainer = new VisionTrainer(text, vision, options, tokenizer, initial,
+                        args.getDouble("vision-lr-scale", 1.0), args.getLong("curriculum", 0))) {
             System.out.printf(Locale.ROOT, "vision %s; prompt %d tokens; options %s%n", vision.tower(), trainer.promptLength(),
                     options);
             double ema = Double.NaN;

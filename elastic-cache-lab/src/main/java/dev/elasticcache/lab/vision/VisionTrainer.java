@@ -68,6 +68,7 @@ public final class VisionTrainer implements AutoCloseable {
     private final int[] before;
     private final int[] after;
     private final int imageRowCount;
+    private final double visionLrScale;
     private long step;
 
     /** One optimizer step's figures. */
@@ -80,7 +81,18 @@ public final class VisionTrainer implements AutoCloseable {
      */
     public VisionTrainer(LladaConfig text, VisionConfig vision, TrainOptions options, LladaTokenizer tokenizer,
             Map<String, float[]> initial) {
+        this(text, vision, options, tokenizer, initial, 1.0, 0);
+    }
+
+    /**
+     * @param visionLrScale   learning rate of the vision half (trained from scratch) relative to the language model's
+     * @param curriculumSteps with {@code c > 0}: one-character images for the first c steps, up to two for the next
+     *                        c, then up to {@value ReadingTask#MAX_LENGTH}
+     */
+    public VisionTrainer(LladaConfig text, VisionConfig vision, TrainOptions options, LladaTokenizer tokenizer,
+            Map<String, float[]> initial, double visionLrScale, long curriculumSteps) {
         DjlDefaults.apply();
+        this.visionLrScale = visionLrScale;
         if (vision.textHiddenSize() != text.dModel()) {
             throw new IllegalArgumentException("the projector writes rows of " + vision.textHiddenSize()
                     + " but the language model is " + text.dModel() + " wide");
@@ -92,7 +104,8 @@ public final class VisionTrainer implements AutoCloseable {
         this.params = new TrainableParameters(shapes(text, vision), initial, options.beta1(), options.beta2());
         this.preprocessor = AnyresPreprocessor.of(vision);
         this.objective = new MaskingObjective(text.maskTokenId());
-        this.data = ReadingTask.train(tileSize(), options.seed()).iterator();
+        this.data = ReadingTask.train(tileSize(), options.seed(), curriculumSteps <= 0 ? () -> ReadingTask.MAX_LENGTH
+                : () -> (int) Math.min(ReadingTask.MAX_LENGTH, 1 + step / curriculumSteps)).iterator();
         this.maskRandom = new Random(options.seed() * 31 + 1);
         this.lengthRandom = new Random(options.seed() * 31 + 2);
         String[] pieces = tokenizer.renderChat(List.of(ChatMessage.user(VisionConfig.IMAGE_PLACEHOLDER + "\n"
@@ -218,7 +231,9 @@ public final class VisionTrainer implements AutoCloseable {
                 collector.backward(total);
                 loss = total.getFloat();
             }
-            double gradNorm = params.applyGradients(lr, options.clipNorm(), options.weightDecay());
+            double gradNorm = params.applyGradients(lr, options.clipNorm(), options.weightDecay(),
+                    name -> name.startsWith("model.vision_tower.") || name.startsWith(VisionTensors.PROJECTOR)
+                            || name.equals(VisionTensors.IMAGE_NEWLINE) ? visionLrScale : 1.0);
             step++;
             return new StepResult(step, loss, lr, gradNorm, genLength);
         }

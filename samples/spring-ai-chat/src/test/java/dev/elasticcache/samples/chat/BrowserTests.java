@@ -1,9 +1,7 @@
 package dev.elasticcache.samples.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +14,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
@@ -30,34 +26,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class BrowserTests extends AppTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-    private ChromeDriverService service;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
 
     @BeforeEach
-    void startBrowser(@TempDir Path profile) throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "headless Chromium not installed: run `apt-get update && apt-get install -y chromium chromium-driver`"
-                        + " (needs " + CHROMIUM + " and " + CHROMEDRIVER + ")");
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .withLogFile(new File("target/chromedriver.log")).build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1200,1000", "--user-data-dir=" + profile.toAbsolutePath());
-        browser = new ChromeDriver(service, options);
+    void startBrowser(@TempDir Path profile) {
+        chromium = HeadlessChromium.start(profile);
+        browser = chromium.browser();
     }
 
     @AfterEach
     void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -256,6 +237,6 @@ class BrowserTests extends AppTest {
 
     /** Saves what the page shows after the two structured examples (for a person to look at). */
     void screenshot(String file) throws IOException {
-        Files.write(Path.of("target", file), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        chromium.screenshot(file);
     }
 }
