@@ -68,7 +68,10 @@ public final class TrainableParameters implements AutoCloseable {
         return manager.newSubManager();
     }
 
-    /** Reads and zeroes the gradients, clips them by global norm to {@code clipNorm}, applies AdamW; returns the norm. */
+    /**
+     * Reads and zeroes the gradients, clips them by global norm to {@code clipNorm}, applies AdamW; returns the norm.
+     * A step whose gradient is not finite changes nothing (its norm, NaN or infinite, is returned).
+     */
     public double applyGradients(double lr, double clipNorm, double weightDecay) {
         return applyGradients(lr, clipNorm, weightDecay, name -> 1.0);
     }
@@ -88,6 +91,12 @@ public final class TrainableParameters implements AutoCloseable {
             }
         }
         double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
+            // A non-finite gradient (overflow in one batch) is dropped. NaN * 0 is NaN, so zeroing would keep it
+            // in every later gradient: the arrays are made anew from the (unchanged) values instead.
+            renewArrays();
+            return norm;
+        }
         float scale = norm > clipNorm ? (float) (clipNorm / norm) : 1f;
         adam.beginStep();
         for (int i = 0; i < names.size(); i++) {
@@ -108,6 +117,17 @@ public final class TrainableParameters implements AutoCloseable {
             }
         }
         return norm;
+    }
+
+    private void renewArrays() {
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            NDArray old = arrays.get(name);
+            NDArray fresh = manager.create(values[i], old.getShape());
+            fresh.setRequiresGradient(true);
+            arrays.put(name, fresh);
+            old.close();
+        }
     }
 
     /** The current values, read back from the native arrays, in checkpoint order. */

@@ -15,10 +15,37 @@ import java.util.stream.Stream;
  *
  * @param text  the characters shown (the expected answer)
  * @param image the rendering
+ * @param boxes per character {x, y, width, height} of its glyph in the image (training supervision only)
  */
-public record ReadingTask(String text, RgbImage image) {
+public record ReadingTask(String text, RgbImage image, int[][] boxes) {
     public static final String QUESTION = "What does the image say?";
     public static final int MAX_LENGTH = 3;
+
+    /**
+     * Which character covers each {@code patch} x {@code patch} square of the image, row by row: the index in
+     * {@link #text()} of the glyph box overlapping it most, or -1 for background.
+     */
+    public int[] patchOwners(int patch) {
+        int side = image.width() / patch;
+        int[] owners = new int[side * side];
+        for (int py = 0; py < side; py++) {
+            for (int px = 0; px < side; px++) {
+                int best = -1;
+                int bestArea = 0;
+                for (int i = 0; i < boxes.length; i++) {
+                    int[] b = boxes[i];
+                    int w = Math.min(px * patch + patch, b[0] + b[2]) - Math.max(px * patch, b[0]);
+                    int h = Math.min(py * patch + patch, b[1] + b[3]) - Math.max(py * patch, b[1]);
+                    if (w > 0 && h > 0 && w * h > bestArea) {
+                        best = i;
+                        bestArea = w * h;
+                    }
+                }
+                owners[py * side + px] = best;
+            }
+        }
+        return owners;
+    }
 
     /** Whether {@code text} belongs to the held-out split. */
     public static boolean isHeldOut(String text) {
@@ -37,7 +64,8 @@ public record ReadingTask(String text, RgbImage image) {
         for (int i = 0; i < length; i++) {
             text.append(GlyphFont.ALPHABET.charAt(random.nextInt(GlyphFont.ALPHABET.length())));
         }
-        return new ReadingTask(text.toString(), TextImages.render(text.toString(), size, random));
+        TextImages.Rendering r = TextImages.draw(text.toString(), size, random);
+        return new ReadingTask(text.toString(), r.image(), r.boxes());
     }
 
     /** The endless training stream: tasks whose strings are not held out. */

@@ -32,8 +32,20 @@ public final class TextImages {
         return scale;
     }
 
+    /**
+     * An image and where each character was drawn.
+     *
+     * @param boxes per character {x, y, width, height} of its glyph's pixels
+     */
+    public record Rendering(RgbImage image, int[][] boxes) {}
+
     /** {@code text} drawn into a {@code size} x {@code size} image with the random choices described above. */
     public static RgbImage render(String text, int size, Random random) {
+        return draw(text, size, random).image();
+    }
+
+    /** {@link #render} with the glyphs' boxes. */
+    public static Rendering draw(String text, int size, Random random) {
         int scale = 1 + random.nextInt(maxScale(text.length(), size));
         boolean bold = random.nextBoolean();
         int width = textWidth(text.length(), scale, bold);
@@ -43,9 +55,11 @@ public final class TextImages {
         int background = 170 + random.nextInt(86);
         int ink = random.nextInt(91);
         boolean[] mask = new boolean[size * size];
+        int[][] boxes = new int[text.length()][];
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             int gx = x0 + i * (GlyphFont.WIDTH + 1) * scale;
+            boxes[i] = new int[] {gx, y0, GlyphFont.WIDTH * scale + (bold ? 1 : 0), height};
             for (int y = 0; y < GlyphFont.HEIGHT; y++) {
                 for (int x = 0; x < GlyphFont.WIDTH; x++) {
                     if (GlyphFont.ink(c, x, y)) {
@@ -66,7 +80,7 @@ public final class TextImages {
                 rgb[p * 3 + ch] = (byte) Math.max(0, Math.min(255, v));
             }
         }
-        return new RgbImage(size, size, rgb);
+        return new Rendering(new RgbImage(size, size, rgb), boxes);
     }
 
     /** PNG bytes of an image (what a client uploads). */

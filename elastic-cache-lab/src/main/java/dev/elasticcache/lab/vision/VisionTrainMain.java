@@ -32,19 +32,22 @@ import java.util.Set;
  * <pre>
  * --out DIR              the LLaDA-V folder to write (required)
  * --minutes M | --steps N  budget (the learning-rate schedule is fitted to the minutes after the first steps)
+ * --schedule-steps N     length of the cosine schedule instead (to repeat a timed run step for step)
  * --text DIR             the language model to start from (default: the embedded tiny-llada)
  * --init DIR             continue from a vision-language folder this command wrote
  * --image-size 48 --patch 8 --vision-hidden 128 --vision-mlp 256 --vision-layers 3 --vision-heads 4
  * --batch 16 --lr 1e-3 --warmup 100 --seed 1 --gen-length 16 --long-gen 64 --long-fraction 0.3
  * --vision-lr-scale 1   learning rate of the vision half relative to the language model's
  * --curriculum C         one-character images for the first C steps, up to two for the next C (0: none)
+ * --aux-weight W         weight of the auxiliary losses on the vision half (patch probe, alignment to the
+ *                        characters' embeddings; training only, nothing of them is saved)
  * --save-every 10 (minutes) --final-eval 100 --log-every 20 --dtype BF16
  * </pre>
  */
 public final class VisionTrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "minutes", "steps", "text", "init", "image-size", "patch",
             "vision-hidden", "vision-mlp", "vision-layers", "vision-heads", "batch", "lr", "warmup", "seed", "gen-length",
-            "long-gen", "long-fraction", "save-every", "final-eval", "log-every", "dtype", "vision-lr-scale", "curriculum");
+            "long-gen", "long-fraction", "save-every", "final-eval", "log-every", "dtype", "vision-lr-scale", "curriculum", "schedule-steps", "aux-weight");
 
     private VisionTrainMain() {
     }
@@ -84,7 +87,8 @@ public final class VisionTrainMain {
             initial = new LinkedHashMap<>(VisionTrainer.renamed(Trainer.readWeights(textDir), textConfig, text));
             initial.putAll(VisionTrainer.initialVisionWeights(vision, seed, 0.02));
         }
-        TrainOptions d = TrainOptions.defaults(seed, steps == Long.MAX_VALUE ? 1_000_000 : steps);
+        long schedule = args.getLong("schedule-steps", steps == Long.MAX_VALUE ? 1_000_000 : steps);
+        TrainOptions d = TrainOptions.defaults(seed, schedule);
         TrainOptions options = new TrainOptions(seed, args.getInt("batch", 16), d.totalSteps(), args.getDouble("lr", 1e-3),
                 args.getInt("warmup", 100), d.minLrRatio(), d.weightDecay(), d.beta1(), d.beta2(), d.clipNorm(),
                 args.getInt("gen-length", 16), args.getInt("long-gen", 64), args.getDouble("long-fraction", 0.3),
@@ -98,12 +102,12 @@ public final class VisionTrainMain {
         long start = System.nanoTime();
         try (LladaTokenizer tokenizer = LladaTokenizer.open(tokenizerDir);
                 VisionTrainer trainer = new VisionTrainer(text, vision, options, tokenizer, initial,
-                        args.getDouble("vision-lr-scale", 1.0), args.getLong("curriculum", 0))) {
+                        args.getDouble("vision-lr-scale", 1.0), args.getLong("curriculum", 0), args.getDouble("aux-weight", 0))) {
             System.out.printf(Locale.ROOT, "vision %s; prompt %d tokens; options %s%n", vision.tower(), trainer.promptLength(),
                     options);
             double ema = Double.NaN;
             double lastSave = 0;
-            boolean fitted = !Double.isFinite(minutes);
+            boolean fitted = !Double.isFinite(minutes) || args.has("schedule-steps");
             while (trainer.step() < steps) {
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 if (elapsed > minutes * 60) {

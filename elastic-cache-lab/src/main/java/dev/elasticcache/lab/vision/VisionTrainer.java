@@ -69,7 +69,12 @@ public final class VisionTrainer implements AutoCloseable {
     private final int[] after;
     private final int imageRowCount;
     private final double visionLrScale;
+    private final double auxWeight;
     private long step;
+    /** The auxiliary patch probe (training only, never saved): one class per glyph and one for background. */
+    private static final String AUX_HEAD = "aux.patch_probe.weight";
+    private static final String AUX_BIAS = "aux.patch_probe.bias";
+    private static final int AUX_CLASSES = GlyphFont.ALPHABET.length() + 1;
 
     /** One optimizer step's figures. */
     public record StepResult(long step, double loss, double learningRate, double gradNorm, int genLength) {}
@@ -81,18 +86,23 @@ public final class VisionTrainer implements AutoCloseable {
      */
     public VisionTrainer(LladaConfig text, VisionConfig vision, TrainOptions options, LladaTokenizer tokenizer,
             Map<String, float[]> initial) {
-        this(text, vision, options, tokenizer, initial, 1.0, 0);
+        this(text, vision, options, tokenizer, initial, 1.0, 0, 0);
     }
 
     /**
      * @param visionLrScale   learning rate of the vision half (trained from scratch) relative to the language model's
      * @param curriculumSteps with {@code c > 0}: one-character images for the first c steps, up to two for the next
      *                        c, then up to {@value ReadingTask#MAX_LENGTH}
+     * @param auxWeight       weight of the two auxiliary losses that supervise the vision half directly (0: none):
+     *                        a linear probe on the tower's patch features names the character drawn in each patch,
+     *                        and each projected patch row is pulled (cosine) toward the language model's embedding of
+     *                        that character (of a space for background), so image rows read like text
      */
     public VisionTrainer(LladaConfig text, VisionConfig vision, TrainOptions options, LladaTokenizer tokenizer,
-            Map<String, float[]> initial, double visionLrScale, long curriculumSteps) {
+            Map<String, float[]> initial, double visionLrScale, long curriculumSteps, double auxWeight) {
         DjlDefaults.apply();
         this.visionLrScale = visionLrScale;
+        this.auxWeight = auxWeight;
         if (vision.textHiddenSize() != text.dModel()) {
             throw new IllegalArgumentException("the projector writes rows of " + vision.textHiddenSize()
                     + " but the language model is " + text.dModel() + " wide");
@@ -101,7 +111,21 @@ public final class VisionTrainer implements AutoCloseable {
         this.vision = vision;
         this.options = options;
         this.tokenizer = tokenizer;
-        this.params = new TrainableParameters(shapes(text, vision), initial, options.beta1(), options.beta2());
+        Map<String, long[]> all = new LinkedHashMap<>(shapes(text, vision));
+        Map<String, float[]> start = new LinkedHashMap<>(initial);
+        if (auxWeight > 0) {
+            int h = vision.tower().hiddenSize();
+            all.put(AUX_HEAD, new long[] {h, AUX_CLASSES});
+            all.put(AUX_BIAS, new long[] {AUX_CLASSES});
+            float[] head = new float[h * AUX_CLASSES];
+            Random r = new Random(options.seed() * 31 + 3);
+            for (int i = 0; i < head.length; i++) {
+                head[i] = (float) (0.02 * r.nextGaussian());
+            }
+            start.putIfAbsent(AUX_HEAD, head);
+            start.putIfAbsent(AUX_BIAS, new float[AUX_CLASSES]);
+        }
+        this.params = new TrainableParameters(all, start, options.beta1(), options.beta2());
         this.preprocessor = AnyresPreprocessor.of(vision);
         this.objective = new MaskingObjective(text.maskTokenId());
         this.data = ReadingTask.train(tileSize(), options.seed(), curriculumSteps <= 0 ? () -> ReadingTask.MAX_LENGTH
@@ -239,6 +263,13 @@ public final class VisionTrainer implements AutoCloseable {
         }
     }
 
+    /** The batch loss of {@code tasks} under the current weights, without gradients or an update. */
+    public double evalLoss(List<ReadingTask> tasks, int genLength) {
+        try (NDManager scope = params.newScope()) {
+            return loss(tasks, mask(tasks, genLength), scope).getFloat();
+        }
+    }
+
     /** The masked sequences of {@code tasks} (placeholder ids where the image rows go: the mask id, never read). */
     public List<MaskedSequence> mask(List<ReadingTask> tasks, int genLength) {
         int[] prompt = new int[promptLength()];
@@ -254,10 +285,11 @@ public final class VisionTrainer implements AutoCloseable {
         return out;
     }
 
-    /** The batch loss under the current weights, a scalar owned by {@code scope}. */
+    /** The batch loss under the current weights (with the auxiliary losses when enabled), owned by {@code scope}. */
     NDArray loss(List<ReadingTask> tasks, List<MaskedSequence> batch, NDManager scope) {
         LladaModel model = new LladaModel(text, LladaWeights.assemble(text, params::get, scope), scope);
-        NDArray rows = imageRows(tasks, scope);
+        Encoded encoded = encode(tasks, scope);
+        NDArray rows = imageRows(encoded.projected(), params.get(VisionTensors.IMAGE_NEWLINE), vision.tokensPerSide());
         int n = batch.get(0).length();
         int[] input = new int[batch.size() * n];
         for (int b = 0; b < batch.size(); b++) {
@@ -268,11 +300,14 @@ public final class VisionTrainer implements AutoCloseable {
         int imageEnd = before.length + imageRowCount;
         NDArray h = NDArrays.concat(new NDList(embedded.get(new NDIndex(":, 0:" + before.length)), rows,
                 embedded.get(new NDIndex(":, " + imageEnd + ":"))), 1).reshape((long) batch.size() * n, d);
-        return Trainer.weightedLoss(model.forwardEmbedded(h, batch.size(), null), batch, scope);
+        NDArray loss = Trainer.weightedLoss(model.forwardEmbedded(h, batch.size(), null), batch, scope);
+        return auxWeight > 0 ? loss.add(auxiliaryLoss(tasks, encoded, scope).mul(scope.create((float) auxWeight))) : loss;
     }
 
-    /** The image rows of the tasks' images under the current weights, {@code [B, R, d]}. */
-    NDArray imageRows(List<ReadingTask> tasks, NDManager scope) {
+    /** Tower features {@code [2B, P, h]} and projected rows {@code [2B, P, d]} of the tasks' images (base, grid tile). */
+    private record Encoded(NDArray tower, NDArray projected) {}
+
+    private Encoded encode(List<ReadingTask> tasks, NDManager scope) {
         int per = 3 * tileSize() * tileSize();
         float[] pixels = new float[tasks.size() * 2 * per];
         for (int i = 0; i < tasks.size(); i++) {
@@ -284,14 +319,72 @@ public final class VisionTrainer implements AutoCloseable {
         }
         VisionWeights weights = VisionWeights.assemble(vision, params::get, scope);
         NDArray px = scope.create(pixels, new Shape(tasks.size() * 2L, 3, tileSize(), tileSize()));
-        NDArray features = new MlpProjector(weights).forward(new SiglipVisionTower(vision, weights).forward(px));
-        return imageRows(features, params.get(VisionTensors.IMAGE_NEWLINE), vision.tokensPerSide());
+        NDArray tower = new SiglipVisionTower(vision, weights).forward(px);
+        return new Encoded(tower, new MlpProjector(weights).forward(tower));
+    }
+
+    /** The image rows of the tasks' images under the current weights, {@code [B, R, d]}. */
+    NDArray imageRows(List<ReadingTask> tasks, NDManager scope) {
+        return imageRows(encode(tasks, scope).projected(), params.get(VisionTensors.IMAGE_NEWLINE), vision.tokensPerSide());
+    }
+
+    /**
+     * Probe cross-entropy over the base tiles' patches plus the mean {@code 1 - cos} between each projected patch row
+     * and the (fixed) embedding of its character or of a space.
+     */
+    private NDArray auxiliaryLoss(List<ReadingTask> tasks, Encoded encoded, NDManager scope) {
+        int g = vision.tokensPerSide();
+        int patches = g * g;
+        int rows = tasks.size() * patches;
+        long[] labels = new long[rows];
+        int[] targetIds = new int[rows];
+        int space = tokenizer.encode(" ")[0];
+        for (int b = 0; b < tasks.size(); b++) {
+            ReadingTask t = tasks.get(b);
+            int[] owners = t.patchOwners(vision.tower().patchSize());
+            for (int p = 0; p < patches; p++) {
+                char c = owners[p] < 0 ? ' ' : t.text().charAt(owners[p]);
+                labels[b * patches + p] = owners[p] < 0 ? AUX_CLASSES - 1 : GlyphFont.ALPHABET.indexOf(c);
+                targetIds[b * patches + p] = owners[p] < 0 ? space : tokenizer.encode(String.valueOf(c))[0];
+            }
+        }
+        float[] mean = new float[rows];
+        java.util.Arrays.fill(mean, 1f / rows);
+        NDArray meanWeights = scope.create(mean);
+        int h = vision.tower().hiddenSize();
+        NDArray base = encoded.tower().reshape(tasks.size(), 2, patches, h).get(":, 0").reshape(rows, h);
+        NDArray logProbs = base.matMul(params.get(AUX_HEAD)).add(params.get(AUX_BIAS)).logSoftmax(1);
+        NDArray probe = logProbs.gather(scope.create(labels, new Shape(rows, 1)), 1).reshape(rows).mul(meanWeights).sum().neg();
+
+        long d = text.dModel();
+        NDArray projected = encoded.projected().reshape(tasks.size(), 2, patches, d).get(":, 0").reshape(rows, d);
+        float[] table = params.get(text.tensorNaming().embedding()).toFloatArray();
+        float[] targets = new float[Math.toIntExact(rows * d)];
+        for (int r = 0; r < rows; r++) {
+            int id = targetIds[r];
+            double norm = 0;
+            for (int k = 0; k < d; k++) {
+                norm += (double) table[(int) (id * d + k)] * table[(int) (id * d + k)];
+            }
+            float inv = (float) (1 / Math.sqrt(norm + 1e-12));
+            for (int k = 0; k < d; k++) {
+                targets[(int) (r * d + k)] = table[(int) (id * d + k)] * inv;
+            }
+        }
+        NDArray norms = projected.mul(projected).sum(new int[] {1}, true).add(1e-8f).sqrt();
+        NDArray cosine = projected.div(norms).mul(scope.create(targets, new Shape(rows, d))).sum(new int[] {1});
+        NDArray align = cosine.mul(meanWeights).sum().neg().add(1f);
+        return probe.add(align);
     }
 
     /** Writes a LLaDA-V folder: config.json (language model and vision keys), model.safetensors, the tokenizer. */
     public void save(Path folder, DType dtype) {
         CheckpointWriter writer = new CheckpointWriter(dtype);
-        params.values().forEach((name, data) -> writer.add(name, params.shapes().get(name), data));
+        params.values().forEach((name, data) -> {
+            if (!name.startsWith("aux.")) {
+                writer.add(name, params.shapes().get(name), data);
+            }
+        });
         writer.write(folder, 1);
         JsonObject config = text.toJson();
         vision.toJson().entrySet().forEach(e -> {

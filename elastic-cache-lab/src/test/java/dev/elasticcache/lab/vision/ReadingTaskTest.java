@@ -74,6 +74,39 @@ class ReadingTaskTest {
     }
 
     @Test
+    void patchOwnersNameTheGlyphCoveringEachPatch() {
+        Random random = new Random(8);
+        for (int i = 0; i < 100; i++) {
+            ReadingTask t = ReadingTask.random(48, random);
+            int[] owners = t.patchOwners(8);
+            assertThat(owners).hasSize(36);
+            for (int p = 0; p < 36; p++) {
+                int px = p % 6;
+                int py = p / 6;
+                boolean dark = false;
+                for (int y = py * 8; y < py * 8 + 8; y++) {
+                    for (int x = px * 8; x < px * 8 + 8; x++) {
+                        dark |= t.image().get(x, y, 0) < 130;
+                    }
+                }
+                // ink only inside glyph boxes: a patch with ink has an owner; an owned patch lies on a box
+                if (dark) {
+                    assertThat(owners[p]).as("patch %d of %s", p, t.text()).isBetween(0, t.text().length() - 1);
+                }
+            }
+            for (int p = 0; p < 36; p++) {
+                if (owners[p] >= 0) {
+                    int[] box = t.boxes()[owners[p]];
+                    int px = (p % 6) * 8;
+                    int py = (p / 6) * 8;
+                    // the owner's box overlaps the patch (at scale 1 a narrow glyph between two others may own none)
+                    assertThat(box[0] < px + 8 && px < box[0] + box[2] && box[1] < py + 8 && py < box[1] + box[3]).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void pngRoundTripsThroughTheEngineDecoder() {
         RgbImage image = ReadingTask.random(48, new Random(5)).image();
         RgbImage back = ImageFiles.decode(TextImages.png(image), "image.png");

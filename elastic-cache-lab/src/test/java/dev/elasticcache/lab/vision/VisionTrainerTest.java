@@ -53,11 +53,15 @@ class VisionTrainerTest {
     }
 
     private static VisionTrainer trainer(double lr) {
+        return trainer(lr, 0);
+    }
+
+    private static VisionTrainer trainer(double lr, double auxWeight) {
         Map<String, float[]> initial = new LinkedHashMap<>(RandomCheckpoint.weights(text, 11));
         // larger than the training init, so that the image rows differ clearly from image to image
         initial.putAll(VisionTrainer.initialVisionWeights(vision, 12, 0.3));
         TrainOptions options = new TrainOptions(7, 4, 1000, lr, 0, 0.1, 0.0, 0.9, 0.98, 1.0, 8, 8, 0.0, 0.02, 0.0, 0.5);
-        return new VisionTrainer(text, vision, options, tokenizer, initial);
+        return new VisionTrainer(text, vision, options, tokenizer, initial, 1.0, 0, auxWeight);
     }
 
     @Test
@@ -114,6 +118,22 @@ class VisionTrainerTest {
                     assertThat(enginePrompt[i]).as("prompt id %d", i).isEqualTo(trainerPrompt[i]);
                 }
             }
+        }
+    }
+
+    @Test
+    void auxiliaryLossesTrainButAreNotSaved() throws Exception {
+        Path folder = Files.createTempDirectory("vlm");
+        List<ReadingTask> tasks = ReadingTask.train(SIZE, 5).limit(4).toList();
+        try (VisionTrainer plain = trainer(1e-3); VisionTrainer aux = trainer(1e-3, 1.0)) {
+            // same weights, so the difference is the auxiliary terms: a probe CE near ln 37 plus 1 - cos near 1
+            double extra = aux.evalLoss(tasks, 8) - plain.evalLoss(tasks, 8);
+            assertThat(extra).isBetween(2.0, 6.0);
+            aux.trainStep(tasks, 8);
+            aux.save(folder, DType.F32);
+        }
+        try (dev.elasticcache.checkpoint.CheckpointReader reader = dev.elasticcache.checkpoint.CheckpointReader.open(folder)) {
+            assertThat(reader.tensorNames()).noneMatch(n -> n.startsWith("aux."));
         }
     }
 
