@@ -3,7 +3,6 @@ package dev.elasticcache.lab.vision;
 import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.engine.ElasticCacheEngine;
-import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.engine.GenerationResult;
 import dev.elasticcache.lab.Args;
@@ -23,7 +22,7 @@ import java.util.Set;
  * request's time (the tower timed alone on the same images).
  *
  * <pre>
- * --model DIR      a LLaDA-V folder (default: the embedded tiny-llada-v)
+ * --model DIR      a LLaDA-V folder whose vision tower takes one-tile images of the reading task (required)
  * --tasks 60 --strategies llada,fast-dllm-dual,elastic --seed 0x5EEDE7A1
  * </pre>
  */
@@ -38,7 +37,10 @@ public final class VisionBenchmarkMain {
     public static void main(String[] argv) {
         DjlDefaults.apply();
         Args args = Args.parse(argv, OPTIONS);
-        Path folder = args.has("model") ? Path.of(args.get("model", null)) : EmbeddedModel.folder(EmbeddedModel.VISION_NAME);
+        if (!args.has("model")) {
+            throw new IllegalArgumentException("--model DIR is required: a LLaDA-V folder written by VisionTrainMain");
+        }
+        Path folder = Path.of(args.get("model", null));
         int count = args.getInt("tasks", 60);
         List<String> strategies = List.of(args.get("strategies", "llada,fast-dllm-dual,elastic").split(","));
         long seed = args.has("seed") ? Long.decode(args.get("seed", null)) : 0x5EED_E7A1L;
