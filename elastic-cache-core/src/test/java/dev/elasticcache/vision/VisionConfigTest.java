@@ -63,13 +63,20 @@ class VisionConfigTest {
 
     @Test
     void toJsonReadsBackAsTheSameConfig() {
+        for (VisionConfig c : List.of(VisionConfig.fromJson(lladaV()), VisionConfig.fromJson(smallTower()))) {
+            assertThat(VisionConfig.fromJson(c.toJson())).isEqualTo(c);
+            assertThat(c.toJson().get("image_grid_pinpoints").isJsonArray()).isTrue();
+        }
+    }
+
+    /** A 28-pixel tower of 3 layers with the pinpoints as a range string. */
+    static JsonObject smallTower() {
         JsonObject o = lladaV();
         o.add("vision_config", JsonParser.parseString("{\"hidden_size\": 32, \"intermediate_size\": 48, \"num_hidden_layers\": 3,"
-                + " \"num_attention_heads\": 2, \"image_size\": 384, \"patch_size\": 14, \"hidden_act\": \"gelu\"}"));
+                + " \"num_attention_heads\": 2, \"image_size\": 28, \"patch_size\": 14, \"layer_norm_eps\": 1e-5}"));
         o.addProperty("mm_hidden_size", 32);
-        VisionConfig c = VisionConfig.fromJson(o);
-        assertThat(VisionConfig.fromJson(c.toJson())).isEqualTo(c);
-        assertThat(c.toJson().get("image_grid_pinpoints").isJsonArray()).isTrue();
+        o.addProperty("image_grid_pinpoints", "(1x1),...,(2x2)");
+        return o;
     }
 
     @Test
@@ -84,12 +91,7 @@ class VisionConfigTest {
 
     @Test
     void nestedVisionConfigOverridesTheDefaults() {
-        JsonObject o = lladaV();
-        o.add("vision_config", JsonParser.parseString("{\"hidden_size\": 32, \"intermediate_size\": 48, \"num_hidden_layers\": 3,"
-                + " \"num_attention_heads\": 2, \"image_size\": 28, \"patch_size\": 14, \"layer_norm_eps\": 1e-5}"));
-        o.addProperty("mm_hidden_size", 32);
-        o.addProperty("image_grid_pinpoints", "(1x1),...,(2x2)");
-        VisionConfig c = VisionConfig.fromJson(o);
+        VisionConfig c = VisionConfig.fromJson(smallTower());
         assertThat(c.tower()).isEqualTo(new SiglipConfig(32, 48, 3, 2, 3, 28, 14, 1e-5, SiglipConfig.Activation.GELU_TANH));
         assertThat(c.layersUsed()).isEqualTo(2);
         assertThat(c.tokensPerSide()).isEqualTo(2);
