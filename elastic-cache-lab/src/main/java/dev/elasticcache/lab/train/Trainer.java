@@ -1,6 +1,5 @@
 package dev.elasticcache.lab.train;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -19,7 +18,6 @@ import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.model.LladaWeights;
 import dev.elasticcache.model.TensorOps;
-import dev.elasticcache.structured.InfillSettings;
 import dev.elasticcache.tokenizer.TinyTokenizerFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
