@@ -8,6 +8,8 @@ import dev.elasticcache.engine.GenerationResult;
 import dev.elasticcache.tokenizer.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Scores a vision-language engine on reading tasks the way a client asks: the question as the user message, the
@@ -20,8 +22,26 @@ import java.util.List;
  * @param nfe         model forward passes, over all tasks
  * @param seconds     wall time of all requests (vision tower included)
  * @param misses      up to ten wrong answers as {@code expected -> got}
+ * @param byKind      exact answers and tasks per {@link ReadingTask#kind()} (text length and glyph scale)
  */
-public record ReadingEvaluation(int correct, int total, long answerTokens, long nfe, double seconds, List<String> misses) {
+public record ReadingEvaluation(int correct, int total, long answerTokens, long nfe, double seconds, List<String> misses,
+        SortedMap<String, Tally> byKind) {
+
+    /** Exact answers out of tasks. */
+    public record Tally(int correct, int total) {
+        static Tally of(boolean right) {
+            return new Tally(right ? 1 : 0, 1);
+        }
+
+        Tally plus(Tally other) {
+            return new Tally(correct + other.correct, total + other.total);
+        }
+
+        @Override
+        public String toString() {
+            return correct + "/" + total;
+        }
+    }
 
     /** The default decoding of the reading task: gen length 32 in one block, one token a step for the baselines. */
     public static DecodingOptions options(String strategy) {
@@ -33,18 +53,21 @@ public record ReadingEvaluation(int correct, int total, long answerTokens, long 
         long tokens = 0;
         long nfe = 0;
         List<String> misses = new ArrayList<>();
+        SortedMap<String, Tally> byKind = new TreeMap<>();
         long start = System.nanoTime();
         for (ReadingTask task : tasks) {
             GenerationResult r = engine.generate(request(task, options));
             tokens += r.stats().answerTokens();
             nfe += r.stats().nfe();
-            if (r.text().strip().equals(task.text())) {
+            boolean right = r.text().strip().equals(task.text());
+            byKind.merge(task.kind(), Tally.of(right), Tally::plus);
+            if (right) {
                 correct++;
             } else if (misses.size() < 10) {
                 misses.add(task.text() + " -> " + r.text().strip());
             }
         }
-        return new ReadingEvaluation(correct, tasks.size(), tokens, nfe, (System.nanoTime() - start) / 1e9, misses);
+        return new ReadingEvaluation(correct, tasks.size(), tokens, nfe, (System.nanoTime() - start) / 1e9, misses, byKind);
     }
 
     /** The request a client sends for a task. */

@@ -47,6 +47,16 @@ public record ReadingTask(String text, RgbImage image, int[][] boxes) {
         return owners;
     }
 
+    /** The integer scale the glyphs were drawn at (a glyph is {@code 7 x scale} pixels high). */
+    public int scale() {
+        return boxes[0][3] / GlyphFont.HEIGHT;
+    }
+
+    /** The kind of task for breaking results down: {@code "2 chars, scale 3"}. */
+    public String kind() {
+        return text.length() + (text.length() == 1 ? " char" : " chars") + ", scale " + scale();
+    }
+
     /** Whether {@code text} belongs to the held-out split. */
     public static boolean isHeldOut(String text) {
         return TaskSuite.isHeldOut("read-image:" + text);

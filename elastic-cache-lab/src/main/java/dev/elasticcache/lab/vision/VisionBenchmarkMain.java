@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Elastic-Cache against the baselines on the vision-language model, in one run: held-out reading tasks sent to
  * the engine with their image, strategies interleaved task by task; accuracy, answer tokens/s (median over
  * tasks), speed-up against {@code llada}, NFE, share of recomputed layers, and the vision tower's share of a
- * request's time (the tower timed alone on the same images).
+ * request's time (the tower timed alone on the same images); then exact answers per text length and glyph scale.
  *
  * <pre>
  * --model DIR      a LLaDA-V folder whose vision tower takes one-tile images of the reading task (required)
@@ -45,6 +47,7 @@ public final class VisionBenchmarkMain {
         List<String> strategies = List.of(args.get("strategies", "llada,fast-dllm-dual,elastic").split(","));
         long seed = args.has("seed") ? Long.decode(args.get("seed", null)) : 0x5EED_E7A1L;
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        Map<String, SortedMap<String, ReadingEvaluation.Tally>> byKind = new LinkedHashMap<>();
         List<Double> towerSeconds = new ArrayList<>();
         try (ElasticCacheEngine engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(folder).maxBatchSize(1).build());
                 LladaVisionEncoder tower = LladaVisionEncoder.load(folder)) {
@@ -59,8 +62,11 @@ public final class VisionBenchmarkMain {
                     long start = System.nanoTime();
                     GenerationResult r = engine.generate(ReadingEvaluation.request(task, options));
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    samples.computeIfAbsent(s, k -> new ArrayList<>()).add(new Sample(r.text().strip().equals(task.text()),
+                    boolean right = r.text().strip().equals(task.text());
+                    samples.computeIfAbsent(s, k -> new ArrayList<>()).add(new Sample(right,
                             r.stats().answerTokens() / seconds, r.stats().nfe(), r.stats().recomputeFraction(), seconds));
+                    byKind.computeIfAbsent(s, k -> new TreeMap<>()).merge(task.kind(), ReadingEvaluation.Tally.of(right),
+                            ReadingEvaluation.Tally::plus);
                 }
                 long start = System.nanoTime();
                 tower.encode(task.image());
@@ -83,6 +89,15 @@ public final class VisionBenchmarkMain {
                     100.0 * list.stream().filter(Sample::correct).count() / list.size(), tps, tps / baseline,
                     median(list.stream().map(s -> (double) s.nfe()).toList()),
                     100 * list.stream().mapToDouble(Sample::recompute).average().orElse(0), ms * 1000, 100 * tower / ms));
+        }
+        // Where the misses are: exact answers per text length and glyph scale, strategies side by side.
+        md.append("\n| text, glyph scale |");
+        strategies.forEach(s -> md.append(' ').append(s).append(" |"));
+        md.append("\n|---|").append("---|".repeat(strategies.size())).append('\n');
+        for (String kind : byKind.get(strategies.get(0)).keySet()) {
+            md.append("| ").append(kind).append(" |");
+            strategies.forEach(s -> md.append(' ').append(byKind.get(s).get(kind)).append(" |"));
+            md.append('\n');
         }
         System.out.print(md);
     }

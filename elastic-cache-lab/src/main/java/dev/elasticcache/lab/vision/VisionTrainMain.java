@@ -140,8 +140,8 @@ public final class VisionTrainMain {
             try (ElasticCacheEngine engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(out).build())) {
                 for (String strategy : List.of("llada", "elastic")) {
                     ReadingEvaluation e = ReadingEvaluation.run(engine, heldOut, ReadingEvaluation.options(strategy));
-                    System.out.printf(Locale.ROOT, "held-out %s: %d/%d exact (%.1f%%), %.1f s; misses %s%n", strategy, e.correct(),
-                            e.total(), 100 * e.accuracy(), e.seconds(), e.misses());
+                    System.out.printf(Locale.ROOT, "held-out %s: %d/%d exact (%.1f%%), %.1f s; by kind %s; misses %s%n", strategy,
+                            e.correct(), e.total(), 100 * e.accuracy(), e.seconds(), e.byKind(), e.misses());
                     results.addProperty(strategy, e.accuracy());
                 }
             }

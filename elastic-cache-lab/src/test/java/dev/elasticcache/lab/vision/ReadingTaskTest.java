@@ -66,6 +66,8 @@ class ReadingTaskTest {
             int height = bottom - top + 1;
             assertThat(height % GlyphFont.HEIGHT).as("height of %s", t.text()).isZero();
             int scale = height / GlyphFont.HEIGHT;
+            assertThat(t.scale()).as("scale of %s", t.text()).isEqualTo(scale);
+            assertThat(t.kind()).isEqualTo(t.text().length() + (t.text().length() == 1 ? " char" : " chars") + ", scale " + scale);
             // a glyph pixel is s x s, bold widens each by one column (overlapping its neighbour's)
             assertThat(dark).as("dark pixels of %s", t.text()).isBetween(glyphInk * scale * scale, glyphInk * scale * (scale + 1));
         }

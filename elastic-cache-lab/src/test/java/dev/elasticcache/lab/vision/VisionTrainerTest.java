@@ -121,6 +121,25 @@ class VisionTrainerTest {
     }
 
     @Test
+    void evaluationTalliesEveryTaskUnderItsKind() throws Exception {
+        Path folder = Files.createTempDirectory("vlm");
+        try (VisionTrainer trainer = trainer(1e-3)) {
+            trainer.save(folder, DType.F32);
+        }
+        List<ReadingTask> tasks = ReadingTask.evaluation(SIZE, 12, 9);
+        DecodingOptions options = DecodingOptions.builder().strategy("elastic").genLength(8).blockLength(8).steps(0).build();
+        try (ElasticCacheEngine engine = ElasticCacheEngine.load(EngineConfig.builder().modelDir(folder).maxBatchSize(1).build())) {
+            ReadingEvaluation e = ReadingEvaluation.run(engine, tasks, options);
+            java.util.Map<String, Long> expected = tasks.stream()
+                    .collect(java.util.stream.Collectors.groupingBy(ReadingTask::kind, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+            assertThat(e.byKind().keySet()).containsExactlyElementsOf(expected.keySet());
+            expected.forEach((kind, n) -> assertThat((long) e.byKind().get(kind).total()).as(kind).isEqualTo(n));
+            assertThat(e.byKind().values().stream().mapToInt(ReadingEvaluation.Tally::correct).sum()).isEqualTo(e.correct());
+            assertThat(e.total()).isEqualTo(12);
+        }
+    }
+
+    @Test
     void auxiliaryLossesTrainButAreNotSaved() throws Exception {
         Path folder = Files.createTempDirectory("vlm");
         List<ReadingTask> tasks = ReadingTask.train(SIZE, 5).limit(4).toList();
