@@ -38,10 +38,10 @@ public final class PaddedAttentionBitsMain {
         int h = args.getInt("heads", 4);
         int hd = args.getInt("head-dim", 64);
         Random random = new Random(args.getInt("seed", 3));
-        int[] sameProbs = new int[1];
-        int[] sameContext = new int[1];
-        int[] paddedProbs = new int[1];
-        int[] paddedContext = new int[1];
+        int sameProbs = 0;
+        int sameContext = 0;
+        int paddedProbs = 0;
+        int paddedContext = 0;
         try (NDManager m = NDManager.newBaseManager()) {
             IntraOpThreads.set(1);   // the batched engine's setting; exactness is claimed there at one thread
             NDArray scale = m.create((float) (1 / Math.sqrt(hd)));
@@ -60,8 +60,8 @@ public final class PaddedAttentionBitsMain {
                     NDArray sameK = NDArrays.stack(new NDList(keysT, normal(scope, random, h, hd, keys)));
                     NDArray sameV = NDArrays.stack(new NDList(v, normal(scope, random, h, keys, hd)));
                     NDArray sameP = sameQ.matMul(sameK).mul(scale).softmax(-1);
-                    count(probs, sameP.get(0), sameProbs);
-                    count(context, sameP.matMul(sameV).get(0), sameContext);
+                    sameProbs += bitEqual(probs, sameP.get(0)) ? 1 : 0;
+                    sameContext += bitEqual(context, sameP.matMul(sameV).get(0)) ? 1 : 0;
 
                     NDArray mask = scope.zeros(new Shape(1, 1, keys))
                             .concat(scope.full(new Shape(1, 1, pad), Float.NEGATIVE_INFINITY), 2);
@@ -70,17 +70,17 @@ public final class PaddedAttentionBitsMain {
                     NDArray padV = NDArrays.stack(new NDList(v.concat(scope.zeros(new Shape(h, pad, hd)), 1),
                             normal(scope, random, h, keys + pad, hd)));
                     NDArray padP = sameQ.matMul(padK).mul(scale).add(mask).softmax(-1);
-                    count(probs, padP.get(0).get(new NDIndex(":, :, :{}", keys)), paddedProbs);
-                    count(context, padP.matMul(padV).get(0), paddedContext);
+                    paddedProbs += bitEqual(probs, padP.get(0).get(new NDIndex(":, :, :{}", keys))) ? 1 : 0;
+                    paddedContext += bitEqual(context, padP.matMul(padV).get(0)) ? 1 : 0;
                 }
             }
         }
         System.out.printf(Locale.ROOT, "%d random cases, %d heads x %d, 1-40 query rows, 50-349 keys, one intra-op thread%n",
                 cases, h, hd);
         System.out.printf(Locale.ROOT, "batch of equal shapes:        probs bit-equal %d/%d, context bit-equal %d/%d%n",
-                sameProbs[0], cases, sameContext[0], cases);
+                sameProbs, cases, sameContext, cases);
         System.out.printf(Locale.ROOT, "padded (1-60 keys) + masked:  probs bit-equal %d/%d, context bit-equal %d/%d%n",
-                paddedProbs[0], cases, paddedContext[0], cases);
+                paddedProbs, cases, paddedContext, cases);
     }
 
     private static NDArray normal(NDManager scope, Random random, long... shape) {
@@ -91,9 +91,7 @@ public final class PaddedAttentionBitsMain {
         return scope.create(values, new Shape(shape));
     }
 
-    private static void count(NDArray alone, NDArray batched, int[] equal) {
-        if (Arrays.equals(alone.toFloatArray(), batched.toFloatArray())) {
-            equal[0]++;
-        }
+    private static boolean bitEqual(NDArray alone, NDArray batched) {
+        return Arrays.equals(alone.toFloatArray(), batched.toFloatArray());
     }
 }

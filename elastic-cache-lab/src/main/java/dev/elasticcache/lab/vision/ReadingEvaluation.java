@@ -59,7 +59,7 @@ public record ReadingEvaluation(int correct, int total, long answerTokens, long 
             GenerationResult r = engine.generate(request(task, options));
             tokens += r.stats().answerTokens();
             nfe += r.stats().nfe();
-            boolean right = r.text().strip().equals(task.text());
+            boolean right = exact(task, r);
             byKind.merge(task.kind(), Tally.of(right), Tally::plus);
             if (right) {
                 correct++;
@@ -68,6 +68,11 @@ public record ReadingEvaluation(int correct, int total, long answerTokens, long 
             }
         }
         return new ReadingEvaluation(correct, tasks.size(), tokens, nfe, (System.nanoTime() - start) / 1e9, misses, byKind);
+    }
+
+    /** Whether an answer is exactly the characters shown (surrounding white space ignored). */
+    public static boolean exact(ReadingTask task, GenerationResult answer) {
+        return answer.text().strip().equals(task.text());
     }
 
     /** The request a client sends for a task. */

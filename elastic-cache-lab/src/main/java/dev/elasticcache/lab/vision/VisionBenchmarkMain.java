@@ -62,7 +62,7 @@ public final class VisionBenchmarkMain {
                     long start = System.nanoTime();
                     GenerationResult r = engine.generate(ReadingEvaluation.request(task, options));
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    boolean right = r.text().strip().equals(task.text());
+                    boolean right = ReadingEvaluation.exact(task, r);
                     samples.computeIfAbsent(s, k -> new ArrayList<>()).add(new Sample(right,
                             r.stats().answerTokens() / seconds, r.stats().nfe(), r.stats().recomputeFraction(), seconds));
                     byKind.computeIfAbsent(s, k -> new TreeMap<>()).merge(task.kind(), ReadingEvaluation.Tally.of(right),
