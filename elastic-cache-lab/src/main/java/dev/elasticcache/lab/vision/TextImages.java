@@ -5,12 +5,18 @@ import java.util.Random;
 
 /**
  * Renders short strings of {@link GlyphFont} characters into square images for the reading task: a random
- * integer scale among those that fit, plain or bold, at a random position, dark ink on a light background of
- * random shades, with a little pixel noise.
+ * integer scale among those that fit, from {@value #MIN_SCALE} up, plain or bold, at a random position, dark ink on
+ * a light background of random shades, with a little pixel noise.
  */
 public final class TextImages {
     /** Background and ink pixels differ by at least this much, so the text stays legible under noise. */
     private static final int NOISE = 12;
+    /**
+     * The smallest glyph scale where it fits: a glyph of 10 x 14 pixels is wider than an 8-pixel patch, so every
+     * glyph owns a patch of its own; at scale 1 two or three glyphs share a patch, below what the shipped tower's
+     * patch grid resolves. Images too small for it (tests' tiny tiles) fall back to scale 1.
+     */
+    public static final int MIN_SCALE = 2;
 
     private TextImages() {
     }
@@ -46,7 +52,9 @@ public final class TextImages {
 
     /** {@link #render} with the glyphs' boxes. */
     public static Rendering draw(String text, int size, Random random) {
-        int scale = 1 + random.nextInt(maxScale(text.length(), size));
+        int max = maxScale(text.length(), size);
+        int min = Math.min(MIN_SCALE, max);
+        int scale = min + random.nextInt(max - min + 1);
         boolean bold = random.nextBoolean();
         int width = textWidth(text.length(), scale, bold);
         int height = GlyphFont.HEIGHT * scale;

@@ -101,9 +101,14 @@ class ReadingTaskTest {
                     int[] box = t.boxes()[owners[p]];
                     int px = (p % 6) * 8;
                     int py = (p / 6) * 8;
-                    // the owner's box overlaps the patch (at scale 1 a narrow glyph between two others may own none)
+                    // the owner's box overlaps the patch
                     assertThat(box[0] < px + 8 && px < box[0] + box[2] && box[1] < py + 8 && py < box[1] + box[3]).isTrue();
                 }
+            }
+            // from scale 2 up a glyph is wider than a patch, so every glyph owns one
+            assertThat(t.scale()).isGreaterThanOrEqualTo(TextImages.MIN_SCALE);
+            for (int c = 0; c < t.text().length(); c++) {
+                assertThat(owners).as("patches of glyph %d of %s", c, t.text()).contains(c);
             }
         }
     }
