@@ -3,6 +3,7 @@ package dev.elasticcache.cli;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,8 +21,9 @@ final class EngineArgs {
 
     /** Usage lines of the shared options, indented to follow a command's synopsis. */
     static final String USAGE = """
-              --model DIR           LLaDA or Dream checkpoint folder (config.json, safetensors, tokenizer);
-                                    default: the embedded tiny-llada model
+              --model DIR|NAME      LLaDA, LLaDA-V or Dream checkpoint folder (config.json, safetensors,
+                                    tokenizer), or an embedded model: tiny-llada (the default, text) or
+                                    tiny-llada-v (vision: reads one to three letters or digits in an image)
               --device cpu|gpu|auto where the weights live (default cpu)
               --strategy S          llada|fast-dllm|fast-dllm-prefix|fast-dllm-dual|elastic (default elastic)
               --gen-length N        answer positions (default 128)      --block-length N  block size (default 32)
@@ -34,6 +36,7 @@ final class EngineArgs {
             """;
 
     Path model;
+    String embeddedModel = EmbeddedModel.NAME;
     String device = "cpu";
     DecodingOptions.Builder decoding = DecodingOptions.builder();
 
@@ -57,7 +60,15 @@ final class EngineArgs {
     /** Takes {@code --model} or {@code --device} only (for commands that do not decode). */
     boolean acceptModel(String flag, String value) {
         switch (flag) {
-            case "--model" -> model = Path.of(value);
+            case "--model" -> {
+                // an embedded model's name, unless a folder of that name is meant
+                if (EmbeddedModel.NAMES.contains(value) && !java.nio.file.Files.exists(Path.of(value))) {
+                    embeddedModel = value;
+                    model = null;
+                } else {
+                    model = Path.of(value);
+                }
+            }
             case "--device" -> {
                 if (!List.of("cpu", "gpu", "auto").contains(value)) {
                     throw new IllegalArgumentException("--device must be cpu, gpu or auto, got '" + value + "'");
@@ -79,7 +90,7 @@ final class EngineArgs {
     /** An engine configuration for these options (one request at a time: a command line needs no queue). */
     EngineConfig engineConfig() {
         // One user at a time: requests decode alone, on the configured intra-op threads.
-        return EngineConfig.builder().modelDir(model).device(device).queueCapacity(1).maxBatchSize(1).defaultOptions(options()).build();
+        return EngineConfig.builder().modelDir(model).embeddedModel(embeddedModel).device(device).queueCapacity(1).maxBatchSize(1).defaultOptions(options()).build();
     }
 
     /**

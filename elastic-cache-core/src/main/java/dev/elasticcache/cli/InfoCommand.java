@@ -182,7 +182,7 @@ final class InfoCommand {
                 + infill.alignment().name().toLowerCase(Locale.ROOT) + "-aligned"
                 + (infillFile ? " (" + InfillSettings.FILE + ")" : " (defaults: no " + InfillSettings.FILE + ")"));
         if (embedded) {
-            row(out, "embedded resource", EmbeddedModel.RESOURCE_FOLDER);
+            row(out, "embedded resource", EmbeddedModel.resourceFolder(engine.modelInfo().name()));
         }
     }
 

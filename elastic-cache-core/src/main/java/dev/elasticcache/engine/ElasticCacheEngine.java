@@ -148,7 +148,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
     public static ElasticCacheEngine load(EngineConfig config) {
         DjlDefaults.apply();
         long start = System.nanoTime();
-        Path folder = config.modelDir() != null ? config.modelDir() : EmbeddedModel.folder();
+        Path folder = config.modelDir() != null ? config.modelDir() : EmbeddedModel.folder(config.embeddedModel());
         // An unknown family fails here, naming config.json and listing the supported families.
         ModelFamily family = config.modelDir() == null ? ModelFamily.LLADA : ModelFamily.detect(folder);
         Device device = resolveDevice(config.device());
@@ -161,12 +161,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
         try {
             model = LladaModel.load(folder, device);
             checkTokenizerMatchesModel(folder, tokenizer, model);
-            vision = config.modelDir() == null ? null : loadVision(folder, device, model);
-            String name = config.modelDir() == null ? EmbeddedModel.NAME : String.valueOf(folder.getFileName());
+            vision = loadVision(folder, device, model);
+            String name = config.modelDir() == null ? config.embeddedModel() : String.valueOf(folder.getFileName());
             ModelInfo info = new ModelInfo(name, folder, model.config(),
                     LladaTensorLayout.parameterCount(model.config()), deviceName(device),
                     Duration.ofNanos(System.nanoTime() - start),
-                    config.modelDir() == null ? EmbeddedModel.card() : ModelCard.read(folder));
+                    config.modelDir() == null ? EmbeddedModel.card(config.embeddedModel()) : ModelCard.read(folder));
             return new ElasticCacheEngine(model, tokenizer, config, info, InfillSettings.read(folder), vision);
         } catch (RuntimeException | Error e) {
             if (vision != null) {

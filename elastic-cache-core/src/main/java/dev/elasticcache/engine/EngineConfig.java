@@ -19,16 +19,24 @@ import java.time.Duration;
  *     request with tools is answered in text (tool choice {@code none}), so a tool-calling loop always ends
  * @param maxBatchSize requests decoded together, step by step (continuous batching: each joins and leaves at a
  *     step boundary, their row-wise work runs as one matrix); 1 decodes one request at a time
+ * @param embeddedModel the embedded model loaded when {@code modelDir} is null: {@value EmbeddedModel#NAME} (text,
+ *     the default) or {@value EmbeddedModel#VISION_NAME} (vision-language)
  */
 public record EngineConfig(
         Path modelDir, String device, int queueCapacity, Duration requestTimeout, DecodingOptions defaultOptions,
-        InfillLimits infillLimits, int maxToolRounds, int maxBatchSize) {
+        InfillLimits infillLimits, int maxToolRounds, int maxBatchSize, String embeddedModel) {
     /** Default of {@link #maxToolRounds}. */
     public static final int DEFAULT_MAX_TOOL_ROUNDS = 5;
     /** Default of {@link #maxBatchSize}. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 8;
     /** Upper bound of {@link #maxBatchSize}: each batched request holds a decoding thread. */
     public static final int MAX_BATCH_SIZE_LIMIT = 256;
+
+    public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
+            DecodingOptions defaultOptions, InfillLimits infillLimits, int maxToolRounds, int maxBatchSize) {
+        this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds, maxBatchSize,
+                EmbeddedModel.NAME);
+    }
 
     public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
             DecodingOptions defaultOptions, InfillLimits infillLimits, int maxToolRounds) {
@@ -51,6 +59,7 @@ public record EngineConfig(
                     + MAX_BATCH_SIZE_LIMIT + ", got " + maxBatchSize);
         }
         infillLimits = infillLimits == null ? InfillLimits.DEFAULTS : infillLimits;
+        embeddedModel = EmbeddedModel.checkName(embeddedModel == null ? EmbeddedModel.NAME : embeddedModel);
         device = device == null ? "cpu" : device;
         requestTimeout = requestTimeout == null ? Duration.ofMinutes(5) : requestTimeout;
         defaultOptions = defaultOptions == null ? DecodingOptions.defaults() : defaultOptions;
@@ -85,6 +94,7 @@ public record EngineConfig(
         private InfillLimits infillLimits = InfillLimits.DEFAULTS;
         private int maxToolRounds = DEFAULT_MAX_TOOL_ROUNDS;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private String embeddedModel = EmbeddedModel.NAME;
 
         public Builder modelDir(Path v) { modelDir = v; return this; }
         public Builder device(String v) { device = v; return this; }
@@ -98,9 +108,12 @@ public record EngineConfig(
         /** Requests decoded together (default {@value EngineConfig#DEFAULT_MAX_BATCH_SIZE}); 1 decodes one at a time. */
         public Builder maxBatchSize(int v) { maxBatchSize = v; return this; }
 
+        /** The embedded model used without a model folder: tiny-llada (default) or tiny-llada-v. */
+        public Builder embeddedModel(String v) { embeddedModel = v; return this; }
+
         public EngineConfig build() {
             return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds,
-                    maxBatchSize);
+                    maxBatchSize, embeddedModel);
         }
     }
 }

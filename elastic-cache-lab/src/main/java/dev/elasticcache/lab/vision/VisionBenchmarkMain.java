@@ -3,6 +3,7 @@ package dev.elasticcache.lab.vision;
 import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.engine.ElasticCacheEngine;
+import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.engine.GenerationResult;
 import dev.elasticcache.lab.Args;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  * request's time (the tower timed alone on the same images); then exact answers per text length and glyph scale.
  *
  * <pre>
- * --model DIR      a LLaDA-V folder whose vision tower takes one-tile images of the reading task (required)
+ * --model DIR      a LLaDA-V folder (default: the embedded tiny-llada-v)
  * --tasks 60 --strategies llada,fast-dllm-dual,elastic --seed 0x5EEDE7A1
  * </pre>
  */
@@ -39,10 +40,7 @@ public final class VisionBenchmarkMain {
     public static void main(String[] argv) {
         DjlDefaults.apply();
         Args args = Args.parse(argv, OPTIONS);
-        if (!args.has("model")) {
-            throw new IllegalArgumentException("--model DIR is required: a LLaDA-V folder written by VisionTrainMain");
-        }
-        Path folder = Path.of(args.get("model", null));
+        Path folder = args.has("model") ? Path.of(args.get("model", null)) : EmbeddedModel.folder(EmbeddedModel.VISION_NAME);
         int count = args.getInt("tasks", 60);
         List<String> strategies = List.of(args.get("strategies", "llada,fast-dllm-dual,elastic").split(","));
         long seed = args.has("seed") ? Long.decode(args.get("seed", null)) : 0x5EED_E7A1L;

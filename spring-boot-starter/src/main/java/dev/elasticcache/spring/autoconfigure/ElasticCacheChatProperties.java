@@ -3,6 +3,7 @@ package dev.elasticcache.spring.autoconfigure;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.spring.ai.ElasticCacheChatOptions;
 import java.nio.file.Path;
@@ -27,6 +28,12 @@ public class ElasticCacheChatProperties implements InitializingBean {
      * elastic-cache-core.
      */
     private Path modelDir;
+
+    /**
+     * The embedded model used when model-dir is unset: tiny-llada (text) or tiny-llada-v (reads one to three
+     * letters or digits in an image).
+     */
+    private String embeddedModel = EmbeddedModel.NAME;
 
     /** Where the weights live: cpu, gpu (CUDA; fails when none is visible) or auto (gpu when available). */
     private String device = "cpu";
@@ -53,6 +60,8 @@ public class ElasticCacheChatProperties implements InitializingBean {
 
     public Path getModelDir() { return modelDir; }
     public void setModelDir(Path modelDir) { this.modelDir = modelDir; }
+    public String getEmbeddedModel() { return embeddedModel; }
+    public void setEmbeddedModel(String embeddedModel) { this.embeddedModel = embeddedModel; }
     public String getDevice() { return device; }
     public void setDevice(String device) { this.device = device; }
     public int getQueueCapacity() { return queueCapacity; }
@@ -67,7 +76,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
 
     /** The engine configuration these properties describe. */
     public EngineConfig toEngineConfig() {
-        return EngineConfig.builder().modelDir(modelDir).device(device).queueCapacity(queueCapacity)
+        return EngineConfig.builder().modelDir(modelDir).embeddedModel(embeddedModel).device(device).queueCapacity(queueCapacity)
                 .requestTimeout(requestTimeout).maxToolRounds(maxToolRounds).maxBatchSize(maxBatchSize).defaultOptions(toDecodingOptions()).build();
     }
 
@@ -90,6 +99,8 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public void afterPropertiesSet() {
         String opt = PREFIX + ".chat.options.";
         require(device != null && Set.of("cpu", "gpu", "auto").contains(device), PREFIX + ".device must be one of cpu, gpu, auto, got " + device);
+        require(EmbeddedModel.NAMES.contains(embeddedModel), PREFIX + ".embedded-model must be one of "
+                + EmbeddedModel.NAMES + " (or set " + PREFIX + ".model-dir), got " + embeddedModel);
         require(queueCapacity >= 0, PREFIX + ".queue-capacity must be >= 0, got " + queueCapacity);
         require(requestTimeout != null && requestTimeout.toMillis() > 0, PREFIX + ".request-timeout must be > 0, got " + requestTimeout);
         require(maxToolRounds >= 1, PREFIX + ".max-tool-rounds must be >= 1, got " + maxToolRounds);
