@@ -33,7 +33,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
      * The embedded model used when model-dir is unset: tiny-llada (text) or tiny-llada-v (reads one to three
      * letters or digits in an image).
      */
-    private String embeddedModel = EmbeddedModel.NAME;
+    private String embeddedModel = "tiny-llada"; // EmbeddedModel.NAME, written out so the metadata shows it
 
     /** Where the weights live: cpu, gpu (CUDA; fails when none is visible) or auto (gpu when available). */
     private String device = "cpu";

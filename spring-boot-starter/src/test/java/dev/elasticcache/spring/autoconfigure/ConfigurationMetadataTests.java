@@ -28,6 +28,7 @@ class ConfigurationMetadataTests {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("spring.ai.elastic-cache.device", "cpu");
         defaults.put("spring.ai.elastic-cache.queue-capacity", "16");
+        defaults.put("spring.ai.elastic-cache.embedded-model", "tiny-llada");
         defaults.put("spring.ai.elastic-cache.request-timeout", "5m");
         defaults.put("spring.ai.elastic-cache.max-batch-size", String.valueOf(dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_BATCH_SIZE));
         defaults.put("spring.ai.elastic-cache.max-tool-rounds", String.valueOf(dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_TOOL_ROUNDS));

@@ -62,12 +62,8 @@ class BrowserTests extends AppTest {
         browser.findElement(By.id("message")).sendKeys(PROMPT);
         browser.findElement(By.id("send")).click();
 
-        WebElement turn = wait.until(d -> {
-            var done = d.findElements(By.cssSelector(".turn.assistant[data-done='true']"));
-            return done.isEmpty() ? null : done.get(0);
-        });
-        String answer = (String) ((JavascriptExecutor) browser).executeScript(
-                "return arguments[0].querySelector('.answer').textContent", turn);
+        WebElement turn = HeadlessChromium.finishedTurn(wait);
+        String answer = chromium.answerOf(turn);
         if (expected.isEmpty()) {
             // An empty answer shows why (the hint naming the model's families) instead of an empty bubble.
             assertThat(answer).isEqualTo(reply.has("hint") ? reply.get("hint").asString() : "(empty answer)");

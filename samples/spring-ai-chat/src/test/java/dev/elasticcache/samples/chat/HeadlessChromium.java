@@ -6,9 +6,13 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through its {@code chromedriver} (never Selenium Manager, which would download
@@ -53,6 +57,19 @@ final class HeadlessChromium implements AutoCloseable {
     /** Saves a screenshot under target/ (what the page looked like, for the README and for failures). */
     void screenshot(String file) throws IOException {
         Files.write(Path.of("target", file), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
+
+    /** Waits for the page's first finished assistant turn. */
+    static WebElement finishedTurn(WebDriverWait wait) {
+        return wait.until(d -> {
+            var done = d.findElements(By.cssSelector(".turn.assistant[data-done='true']"));
+            return done.isEmpty() ? null : done.get(0);
+        });
+    }
+
+    /** The answer text of {@code turn} as the page holds it (its textContent). */
+    String answerOf(WebElement turn) {
+        return (String) ((JavascriptExecutor) browser).executeScript("return arguments[0].querySelector('.answer').textContent", turn);
     }
 
     @Override

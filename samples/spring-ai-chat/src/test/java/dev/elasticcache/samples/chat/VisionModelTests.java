@@ -11,7 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -88,12 +87,8 @@ class VisionModelTests {
             wait.until(d -> "true".equals(d.findElement(By.id("image")).getDomAttribute("data-loaded")));
             browser.findElement(By.id("message")).sendKeys(QUESTION);
             browser.findElement(By.id("send")).click();
-            WebElement turn = wait.until(d -> {
-                var done = d.findElements(By.cssSelector(".turn.assistant[data-done='true']"));
-                return done.isEmpty() ? null : done.get(0);
-            });
-            String answer = (String) ((JavascriptExecutor) browser).executeScript(
-                    "return arguments[0].querySelector('.answer').textContent", turn);
+            WebElement turn = HeadlessChromium.finishedTurn(wait);
+            String answer = chromium.answerOf(turn);
             chromium.screenshot("page-vision.png");
             assertThat(answer.strip()).isEqualTo(expected(image));
         }
