@@ -5,6 +5,7 @@ import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +63,7 @@ final class EngineArgs {
         switch (flag) {
             case "--model" -> {
                 // an embedded model's name, unless a folder of that name is meant
-                if (EmbeddedModel.NAMES.contains(value) && !java.nio.file.Files.exists(Path.of(value))) {
+                if (EmbeddedModel.NAMES.contains(value) && !Files.exists(Path.of(value))) {
                     embeddedModel = value;
                     model = null;
                 } else {

@@ -18,10 +18,10 @@ import java.util.List;
  * files are copied once into a cache folder.
  */
 public final class EmbeddedModel {
-    /** Classpath folder of the embedded text model. */
-    public static final String RESOURCE_FOLDER = "dev/elasticcache/models/tiny-llada/";
     /** The text model's name, as reported by {@link ModelInfo#name()}. */
     public static final String NAME = "tiny-llada";
+    /** Classpath folder of the embedded text model. */
+    public static final String RESOURCE_FOLDER = resourceFolder(NAME);
     /** The vision-language model's name. */
     public static final String VISION_NAME = "tiny-llada-v";
     /** Every embedded model's name. */
