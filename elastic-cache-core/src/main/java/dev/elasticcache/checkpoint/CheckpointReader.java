@@ -171,6 +171,11 @@ public final class CheckpointReader implements AutoCloseable {
         file(name).readInto(name, dst);
     }
 
+    /** See {@link SafetensorsFile#readInto(String, long, long, FloatBuffer)}. */
+    public void readInto(String name, long firstElement, long count, FloatBuffer dst) {
+        file(name).readInto(name, firstElement, count, dst);
+    }
+
     /** See {@link SafetensorsFile#readAsF32Direct(String)}. */
     public ByteBuffer readAsF32Direct(String name) {
         return file(name).readAsF32Direct(name);
@@ -179,6 +184,11 @@ public final class CheckpointReader implements AutoCloseable {
     /** See {@link SafetensorsFile#readAsF32Direct(String, long, int)}. */
     public ByteBuffer readAsF32Direct(String name, long firstElement, int count) {
         return file(name).readAsF32Direct(name, firstElement, count);
+    }
+
+    /** See {@link SafetensorsFile#map(String)}. */
+    public ByteBuffer map(String name) {
+        return file(name).map(name);
     }
 
     private SafetensorsFile file(String name) {

@@ -324,6 +324,22 @@ public final class SafetensorsFile implements AutoCloseable {
         return bb;
     }
 
+    /**
+     * The tensor's bytes as stored, memory-mapped read-only and little-endian: no copy is made and the pages
+     * are read on first touch (they are the page cache's, so the kernel may drop and re-read them). The
+     * mapping stays valid after this file is closed. The tensor must be smaller than 2 GiB on disk.
+     */
+    public ByteBuffer map(String name) {
+        TensorInfo t = info(name);
+        long bytes = t.byteSize();
+        checkedInt(t, bytes, "bytes on disk", "a checkpoint with smaller tensors");
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), bytes).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new CheckpointException(path + ": cannot map tensor '" + name + "' (" + bytes + " bytes): " + e, e);
+        }
+    }
+
     private int checkedInt(TensorInfo t, long value, String what, String alternative) {
         if (value > Integer.MAX_VALUE - 8) {
             throw new CheckpointException(path + ": tensor '" + t.name() + "' " + t.shapeString() + " has " + value + " " + what

@@ -7,8 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.elasticcache.DjlDefaults;
-import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.DreamCheckpoint;
+import dev.elasticcache.model.weights.MemoryBudget;
+import dev.elasticcache.model.weights.WeightDtype;
+import dev.elasticcache.model.weights.WeightLoader;
 import java.nio.file.Path;
 
 /**
@@ -58,48 +60,38 @@ public final class DreamModel implements DiffusionModel {
         this.sqrtHeadDim = manager.create((float) Math.sqrt(config.headDim()));
     }
 
-    /** Loads a Dream checkpoint folder onto the CPU. */
+    /** Loads a Dream checkpoint folder onto the CPU ({@link WeightDtype#AUTO}). */
     public static DreamModel load(Path folder) {
         return load(folder, Device.cpu());
     }
 
-    /** Loads a Dream checkpoint folder onto {@code device}; nothing stays allocated if loading fails. */
+    /** Loads a Dream checkpoint folder onto {@code device} ({@link WeightDtype#AUTO}). */
     public static DreamModel load(Path folder, Device device) {
-        return load(folder, device, DEFAULT_MAX_CONTEXT);
+        return load(folder, device, DEFAULT_MAX_CONTEXT, WeightDtype.AUTO);
     }
 
     /** Loads a Dream checkpoint folder onto {@code device} with RoPE tables for {@code maxContext} positions. */
     public static DreamModel load(Path folder, Device device, int maxContext) {
+        return load(folder, device, maxContext, WeightDtype.AUTO);
+    }
+
+    /**
+     * Loads a Dream checkpoint folder onto {@code device}, one matrix at a time, keeping the weights as
+     * {@code dtype} says, with RoPE tables for {@code maxContext} positions; nothing stays allocated on failure.
+     */
+    public static DreamModel load(Path folder, Device device, int maxContext, WeightDtype dtype) {
         DjlDefaults.apply();
         try (DreamCheckpoint checkpoint = DreamCheckpoint.open(folder)) {
+            boolean keep16Bit = MemoryBudget.keep16Bit(dtype, checkpoint.reader(), MemoryBudget.totalMemory());
             NDManager manager = NDManager.newBaseManager(device);
             try {
                 DreamConfig config = checkpoint.config();
-                DreamWeights weights = loadWeights(checkpoint.reader(), config, manager);
+                DreamWeights weights = DreamWeights.load(config, new WeightLoader(checkpoint.reader(), manager, keep16Bit));
                 return new DreamModel(config, weights, manager, maxContext);
             } catch (RuntimeException | Error e) {
                 manager.close();
                 throw e;
             }
-        }
-    }
-
-    private static DreamWeights loadWeights(CheckpointReader reader, DreamConfig config, NDManager manager) {
-        // Staged fp32 blobs (widened in Java) are fused, copied into memory the model owns, then released.
-        try (NDManager staging = manager.newSubManager()) {
-            DreamWeights staged = DreamWeights.assemble(config, name -> WeightStaging.stage(reader, name, staging), staging);
-            DreamLayerWeights[] layers = new DreamLayerWeights[staged.layers().length];
-            for (int i = 0; i < layers.length; i++) {
-                DreamLayerWeights l = staged.layers()[i];
-                layers[i] = new DreamLayerWeights(WeightStaging.own(l.inputNorm(), manager),
-                        WeightStaging.ownT(l.qkvT(), manager), WeightStaging.own(l.qkvBias(), manager),
-                        WeightStaging.ownT(l.oT(), manager), WeightStaging.own(l.postNorm(), manager),
-                        WeightStaging.ownT(l.gateUpT(), manager), WeightStaging.ownT(l.downT(), manager));
-            }
-            NDArray embedding = WeightStaging.own(staged.embedding(), manager);
-            // Tied weights: the head is a transposed view of the embedding, not a second copy.
-            NDArray headT = config.tieWordEmbeddings() ? embedding.transpose() : WeightStaging.ownT(staged.headT(), manager);
-            return new DreamWeights(embedding, layers, WeightStaging.own(staged.finalNorm(), manager), headT);
         }
     }
 
@@ -193,7 +185,7 @@ public final class DreamModel implements DiffusionModel {
     /** Token embeddings [T, d] of int64 ids [T] (no scaling); owned by the ids' manager. */
     @Override
     public NDArray embed(NDArray ids) {
-        return weights.embedding().get(ids.getManager(), new NDIndex("{}", ids));
+        return weights.embedding().rows(ids);
     }
 
     /** RMSNorm over the last axis in fp32: {@code x / sqrt(mean(x^2) + eps) * w}. */
@@ -211,7 +203,7 @@ public final class DreamModel implements DiffusionModel {
     @Override
     public NDArray qkvRows(int layer, NDArray h) {
         DreamLayerWeights w = weights.layers()[layer];
-        NDArray qkv = rmsNorm(h, w.inputNorm()).matMul(w.qkvT());
+        NDArray qkv = w.qkv().apply(rmsNorm(h, w.inputNorm()));
         return w.qkvBias() == null ? qkv : qkv.add(w.qkvBias());
     }
 
@@ -261,14 +253,14 @@ public final class DreamModel implements DiffusionModel {
     @Override
     public NDArray completeBlock(int layer, NDArray h, NDArray context) {
         DreamLayerWeights w = weights.layers()[layer];
-        NDArray x = h.add(context.matMul(w.oT()));
-        return TensorOps.swiGluResidual(x, rmsNorm(x, w.postNorm()), w.gateUpT(), w.downT());
+        NDArray x = h.add(w.o().apply(context));
+        return TensorOps.swiGluResidual(x, rmsNorm(x, w.postNorm()), w.gateUp(), w.down());
     }
 
     /** Output logits [T, vocab] of final-layer rows [T, d] (not shifted: row t is the head applied at t). */
     @Override
     public NDArray logits(NDArray h) {
-        return rmsNorm(h, weights.finalNorm()).matMul(weights.headT());
+        return weights.head().apply(rmsNorm(h, weights.finalNorm()));
     }
 
     /**

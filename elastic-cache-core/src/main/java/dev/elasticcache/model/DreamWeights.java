@@ -1,8 +1,11 @@
 package dev.elasticcache.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.elasticcache.model.weights.Linear;
+import dev.elasticcache.model.weights.ResidentEmbedding;
+import dev.elasticcache.model.weights.TokenEmbedding;
+import dev.elasticcache.model.weights.WeightLoader;
 import java.util.function.Function;
 
 /**
@@ -11,13 +14,36 @@ import java.util.function.Function;
  * @param embedding token embedding table {@code model.embed_tokens.weight} [vocab, d]
  * @param layers the transformer blocks
  * @param finalNorm {@code model.norm.weight} [d]
- * @param headT output head, transposed [d, vocab] ({@code lm_head.weight}, or the embedding when tied)
+ * @param head output head, W [vocab, d] ({@code lm_head.weight}, or the embedding when tied)
  */
-public record DreamWeights(NDArray embedding, DreamLayerWeights[] layers, NDArray finalNorm, NDArray headT) {
+public record DreamWeights(TokenEmbedding embedding, DreamLayerWeights[] layers, NDArray finalNorm, Linear head) {
+
+    /** Loads every tensor through {@code loader}: fp32 in memory, or 16-bit mapped, as the loader was built. */
+    public static DreamWeights load(DreamConfig config, WeightLoader loader) {
+        DreamLayerWeights[] layers = new DreamLayerWeights[config.numHiddenLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            int layer = l;
+            Function<String, String> weight = part -> DreamTensorLayout.weight(layer, part);
+            Function<String, String> bias = part -> DreamTensorLayout.bias(layer, part);
+            layers[l] = new DreamLayerWeights(
+                    loader.vector(weight.apply(DreamTensorLayout.INPUT_NORM)),
+                    loader.linear(weight.apply(DreamTensorLayout.Q_PROJ), weight.apply(DreamTensorLayout.K_PROJ),
+                            weight.apply(DreamTensorLayout.V_PROJ)),
+                    config.attentionBias() ? loader.vector(bias.apply(DreamTensorLayout.Q_PROJ),
+                            bias.apply(DreamTensorLayout.K_PROJ), bias.apply(DreamTensorLayout.V_PROJ)) : null,
+                    loader.linear(weight.apply(DreamTensorLayout.O_PROJ)),
+                    loader.vector(weight.apply(DreamTensorLayout.POST_ATTENTION_NORM)),
+                    loader.linear(weight.apply(DreamTensorLayout.GATE_PROJ), weight.apply(DreamTensorLayout.UP_PROJ)),
+                    loader.linear(weight.apply(DreamTensorLayout.DOWN_PROJ)));
+        }
+        TokenEmbedding embedding = loader.embedding(DreamTensorLayout.EMBEDDING);
+        Linear head = config.tieWordEmbeddings() ? embedding.asHead() : loader.linear(DreamTensorLayout.HEAD);
+        return new DreamWeights(embedding, layers, loader.vector(DreamTensorLayout.FINAL_NORM), head);
+    }
 
     /**
-     * Assembles the fused layout from tensors named as in a Dream checkpoint, each [out, in] as PyTorch's
-     * Linear stores it.
+     * Assembles the fused layout from arrays named as in a Dream checkpoint, each [out, in] as PyTorch's Linear
+     * stores it.
      *
      * @param config the model configuration
      * @param tensor returns the array stored under a checkpoint tensor name
@@ -26,44 +52,23 @@ public record DreamWeights(NDArray embedding, DreamLayerWeights[] layers, NDArra
     public static DreamWeights assemble(DreamConfig config, Function<String, NDArray> tensor, NDManager scope) {
         DreamLayerWeights[] layers = new DreamLayerWeights[config.numHiddenLayers()];
         for (int l = 0; l < layers.length; l++) {
-            NDArray qkv = TensorOps.into(scope, TensorOps.concatRows(
-                    tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.Q_PROJ)),
-                    tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.K_PROJ)),
-                    tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.V_PROJ))));
-            NDArray bias = null;
-            if (config.attentionBias()) {
-                bias = TensorOps.into(scope, TensorOps.concatRows(
-                        tensor.apply(DreamTensorLayout.bias(l, DreamTensorLayout.Q_PROJ)),
-                        tensor.apply(DreamTensorLayout.bias(l, DreamTensorLayout.K_PROJ)),
-                        tensor.apply(DreamTensorLayout.bias(l, DreamTensorLayout.V_PROJ))));
-            }
-            NDArray gateUp = TensorOps.into(scope, TensorOps.concatRows(
-                    tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.GATE_PROJ)),
-                    tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.UP_PROJ))));
+            int layer = l;
+            Function<String, NDArray> weight = part -> tensor.apply(DreamTensorLayout.weight(layer, part));
+            Function<String, NDArray> bias = part -> tensor.apply(DreamTensorLayout.bias(layer, part));
             layers[l] = new DreamLayerWeights(
-                    tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.INPUT_NORM)),
-                    TensorOps.into(scope, qkv.transpose()),
-                    bias,
-                    TensorOps.into(scope, tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.O_PROJ)).transpose()),
-                    tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.POST_ATTENTION_NORM)),
-                    TensorOps.into(scope, gateUp.transpose()),
-                    TensorOps.into(scope, tensor.apply(DreamTensorLayout.weight(l, DreamTensorLayout.DOWN_PROJ)).transpose()));
+                    weight.apply(DreamTensorLayout.INPUT_NORM),
+                    LladaWeights.fused(scope, weight.apply(DreamTensorLayout.Q_PROJ), weight.apply(DreamTensorLayout.K_PROJ),
+                            weight.apply(DreamTensorLayout.V_PROJ)),
+                    config.attentionBias() ? TensorOps.into(scope, TensorOps.concatRows(bias.apply(DreamTensorLayout.Q_PROJ),
+                            bias.apply(DreamTensorLayout.K_PROJ), bias.apply(DreamTensorLayout.V_PROJ))) : null,
+                    LladaWeights.fused(scope, weight.apply(DreamTensorLayout.O_PROJ)),
+                    weight.apply(DreamTensorLayout.POST_ATTENTION_NORM),
+                    LladaWeights.fused(scope, weight.apply(DreamTensorLayout.GATE_PROJ), weight.apply(DreamTensorLayout.UP_PROJ)),
+                    LladaWeights.fused(scope, weight.apply(DreamTensorLayout.DOWN_PROJ)));
         }
         NDArray embedding = tensor.apply(DreamTensorLayout.EMBEDDING);
         NDArray head = config.tieWordEmbeddings() ? embedding : tensor.apply(DreamTensorLayout.HEAD);
-        return new DreamWeights(embedding, layers, tensor.apply(DreamTensorLayout.FINAL_NORM),
-                TensorOps.into(scope, head.transpose()));
-    }
-
-    /** Every array of this model, for freeing or moving. */
-    public NDList arrays() {
-        NDList all = new NDList(embedding, finalNorm, headT);
-        for (DreamLayerWeights l : layers) {
-            all.addAll(new NDList(l.inputNorm(), l.qkvT(), l.oT(), l.postNorm(), l.gateUpT(), l.downT()));
-            if (l.qkvBias() != null) {
-                all.add(l.qkvBias());
-            }
-        }
-        return all;
+        return new DreamWeights(new ResidentEmbedding(embedding), layers, tensor.apply(DreamTensorLayout.FINAL_NORM),
+                LladaWeights.fused(scope, head));
     }
 }

@@ -45,7 +45,8 @@ public final class FusedBlocks implements ForwardBlocks {
 
     @Override
     public NDArray qkvRows(int layer, NDArray h) {
-        return rmsNorm(h, model.weights().layers()[layer].attnNorm()).matMul(model.weights().layers()[layer].qkvT());
+        LayerWeights w = model.weights().layers()[layer];
+        return w.qkv().apply(rmsNorm(h, w.attnNorm()));
     }
 
     @Override
@@ -72,12 +73,12 @@ public final class FusedBlocks implements ForwardBlocks {
     @Override
     public NDArray completeBlock(int layer, NDArray h, NDArray context) {
         LayerWeights w = model.weights().layers()[layer];
-        NDArray x = h.add(context.matMul(w.attnOutT()));
-        return TensorOps.swiGluResidual(x, rmsNorm(x, w.ffNorm()), w.gateUpT(), w.downT());
+        NDArray x = h.add(w.attnOut().apply(context));
+        return TensorOps.swiGluResidual(x, rmsNorm(x, w.ffNorm()), w.gateUp(), w.down());
     }
 
     @Override
     public NDArray logits(NDArray h) {
-        return rmsNorm(h, model.weights().finalNorm()).matMul(model.weights().headT());
+        return model.weights().head().apply(rmsNorm(h, model.weights().finalNorm()));
     }
 }

@@ -4,14 +4,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.elasticcache.DjlDefaults;
-import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.LladaCheckpoint;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.elasticcache.model.weights.MemoryBudget;
+import dev.elasticcache.model.weights.WeightDtype;
+import dev.elasticcache.model.weights.WeightLoader;
 import java.nio.file.Path;
 
 /**
@@ -50,19 +48,28 @@ public final class LladaModel implements DiffusionModel {
         this.fused = new FusedBlocks(this, rope, manager);
     }
 
-    /** Loads a LLaDA checkpoint folder onto the CPU. */
+    /** Loads a LLaDA checkpoint folder onto the CPU, keeping weights as {@link WeightDtype#AUTO} decides. */
     public static LladaModel load(Path folder) {
         return load(folder, Device.cpu());
     }
 
-    /** Loads a LLaDA checkpoint folder onto {@code device}; nothing stays allocated if loading fails. */
+    /** Loads a LLaDA checkpoint folder onto {@code device} ({@link WeightDtype#AUTO}). */
     public static LladaModel load(Path folder, Device device) {
+        return load(folder, device, WeightDtype.AUTO);
+    }
+
+    /**
+     * Loads a LLaDA checkpoint folder onto {@code device}, one matrix at a time, keeping the weights as
+     * {@code dtype} says; nothing stays allocated if loading fails.
+     */
+    public static LladaModel load(Path folder, Device device, WeightDtype dtype) {
         DjlDefaults.apply();
         try (LladaCheckpoint checkpoint = LladaCheckpoint.open(folder)) {
+            boolean keep16Bit = MemoryBudget.keep16Bit(dtype, checkpoint.reader(), MemoryBudget.totalMemory());
             NDManager manager = NDManager.newBaseManager(device);
             try {
                 LladaConfig config = checkpoint.config();
-                LladaWeights weights = loadWeights(checkpoint.reader(), config, manager);
+                LladaWeights weights = LladaWeights.load(config, new WeightLoader(checkpoint.reader(), manager, keep16Bit));
                 return new LladaModel(config, weights, manager);
             } catch (RuntimeException | Error e) {
                 manager.close();
@@ -71,66 +78,9 @@ public final class LladaModel implements DiffusionModel {
         }
     }
 
-    private static LladaWeights loadWeights(CheckpointReader reader, LladaConfig config, NDManager manager) {
-        // Tensors are widened to fp32 in Java and staged as blob-backed arrays; each is copied into native
-        // memory owned by the model, then the staging scope releases the blobs so their buffers can be collected.
-        try (NDManager staging = manager.newSubManager()) {
-            LladaWeights staged = LladaWeights.assemble(config, name -> stage(reader, name, staging), staging);
-            LayerWeights[] layers = new LayerWeights[staged.layers().length];
-            for (int i = 0; i < layers.length; i++) {
-                LayerWeights l = staged.layers()[i];
-                layers[i] = new LayerWeights(own(l.attnNorm(), manager), ownT(l.qkvT(), manager),
-                        ownT(l.attnOutT(), manager), own(l.ffNorm(), manager), ownT(l.gateUpT(), manager),
-                        ownT(l.downT(), manager));
-            }
-            NDArray embedding = own(staged.embedding(), manager);
-            // Tied weights: the head is a transposed view of the embedding, not a second copy.
-            NDArray headT = config.weightTying() ? embedding.transpose() : ownT(staged.headT(), manager);
-            return new LladaWeights(embedding, layers, own(staged.finalNorm(), manager), headT);
-        }
-    }
-
-    /** Max elements staged per buffer: a Java buffer cannot exceed 2 GiB (LLaDA-8B's wte is 2.07 GB in fp32). */
-    private static final int STAGE_CHUNK_ELEMENTS = 1 << 28;
-
-    /** Stages one tensor as fp32, in row slices when it is too large for one buffer. */
-    private static NDArray stage(CheckpointReader reader, String name, NDManager staging) {
-        long[] shape = reader.info(name).shape();
-        long total = 1;
-        for (long s : shape) {
-            total *= s;
-        }
-        if (total <= STAGE_CHUNK_ELEMENTS) {
-            return staging.create(reader.readAsF32Direct(name).order(ByteOrder.nativeOrder()), new Shape(shape),
-                    DataType.FLOAT32);
-        }
-        long cols = total / shape[0];
-        long rowsPerChunk = Math.max(1, STAGE_CHUNK_ELEMENTS / cols);
-        NDList slices = new NDList();
-        for (long row = 0; row < shape[0]; row += rowsPerChunk) {
-            long rows = Math.min(rowsPerChunk, shape[0] - row);
-            ByteBuffer slice = reader.readAsF32Direct(name, row * cols, Math.toIntExact(rows * cols));
-            slices.add(staging.create(slice.order(ByteOrder.nativeOrder()), new Shape(rows, cols), DataType.FLOAT32));
-        }
-        NDArray whole = ai.djl.ndarray.NDArrays.concat(slices, 0).reshape(new Shape(shape));
-        slices.close();
-        return whole;
-    }
-
-    /** A contiguous native copy in {@code target}. */
-    private static NDArray own(NDArray a, NDManager target) {
-        NDArray copy = a.duplicate();
-        copy.attach(target);
-        return copy;
-    }
-
-    /** Stores a transposed weight [in, out] as the transpose view of a contiguous [out, in] copy (GEMM-friendly). */
-    private static NDArray ownT(NDArray transposedView, NDManager target) {
-        NDArray contiguous = transposedView.transpose().duplicate();
-        contiguous.attach(target);
-        NDArray view = contiguous.transpose();
-        view.attach(target);
-        return view;
+    /** Bytes the weights hold in native memory (16-bit mapped matrices are in the page cache instead). */
+    public long residentWeightBytes() {
+        return weights.residentBytes(config.weightTying());
     }
 
     public LladaConfig config() {
@@ -217,7 +167,7 @@ public final class LladaModel implements DiffusionModel {
     /** Token embeddings [T, d] of int64 ids [T]; owned by the ids' manager. */
     @Override
     public NDArray embed(NDArray ids) {
-        return weights.embedding().get(ids.getManager(), new NDIndex("{}", ids));
+        return weights.embedding().rows(ids);
     }
 
     /** RMSNorm over the last axis in fp32: {@code x / sqrt(mean(x^2) + eps) * w}. */
@@ -235,7 +185,7 @@ public final class LladaModel implements DiffusionModel {
     @Override
     public NDArray qkvRows(int layer, NDArray h) {
         LayerWeights w = weights.layers()[layer];
-        return rmsNorm(h, w.attnNorm()).matMul(w.qkvT());
+        return w.qkv().apply(rmsNorm(h, w.attnNorm()));
     }
 
     /** q [H, T, hd], k and v [Hkv, T, hd] of {@link #qkvRows}, q and k rotated at the rows' positions. */
@@ -298,14 +248,14 @@ public final class LladaModel implements DiffusionModel {
     @Override
     public NDArray completeBlock(int layer, NDArray h, NDArray context) {
         LayerWeights w = weights.layers()[layer];
-        NDArray x = h.add(context.matMul(w.attnOutT()));
-        return TensorOps.swiGluResidual(x, rmsNorm(x, w.ffNorm()), w.gateUpT(), w.downT());
+        NDArray x = h.add(w.attnOut().apply(context));
+        return TensorOps.swiGluResidual(x, rmsNorm(x, w.ffNorm()), w.gateUp(), w.down());
     }
 
     /** Output logits [T, embeddingSize] of final-layer rows [T, d]. */
     @Override
     public NDArray logits(NDArray h) {
-        return rmsNorm(h, weights.finalNorm()).matMul(weights.headT());
+        return weights.head().apply(rmsNorm(h, weights.finalNorm()));
     }
 
     /**

@@ -1,8 +1,12 @@
 package dev.elasticcache.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.elasticcache.model.weights.Linear;
+import dev.elasticcache.model.weights.ResidentEmbedding;
+import dev.elasticcache.model.weights.ResidentLinear;
+import dev.elasticcache.model.weights.TokenEmbedding;
+import dev.elasticcache.model.weights.WeightLoader;
 import java.util.function.Function;
 
 /**
@@ -11,13 +15,34 @@ import java.util.function.Function;
  * @param embedding token embedding table wte [embeddingSize, d]
  * @param layers the transformer blocks
  * @param finalNorm ln_f weight [d]
- * @param headT output head, transposed [d, embeddingSize] (wte transposed when the config ties weights)
+ * @param head output head, W [embeddingSize, d] (wte itself when the config ties weights)
  */
-public record LladaWeights(NDArray embedding, LayerWeights[] layers, NDArray finalNorm, NDArray headT) {
+public record LladaWeights(TokenEmbedding embedding, LayerWeights[] layers, NDArray finalNorm, Linear head) {
+
+    /** Loads every tensor through {@code loader}: fp32 in memory, or 16-bit mapped, as the loader was built. */
+    public static LladaWeights load(LladaConfig config, WeightLoader loader) {
+        LladaTensorNaming names = config.tensorNaming();
+        LayerWeights[] layers = new LayerWeights[config.nLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            int layer = l;
+            Function<String, String> part = name -> names.block(layer, name);
+            layers[l] = new LayerWeights(
+                    loader.vector(part.apply(LladaTensorLayout.ATTN_NORM)),
+                    loader.linear(part.apply(LladaTensorLayout.Q_PROJ), part.apply(LladaTensorLayout.K_PROJ),
+                            part.apply(LladaTensorLayout.V_PROJ)),
+                    loader.linear(part.apply(LladaTensorLayout.ATTN_OUT)),
+                    loader.vector(part.apply(LladaTensorLayout.FF_NORM)),
+                    loader.linear(part.apply(LladaTensorLayout.FF_PROJ), part.apply(LladaTensorLayout.UP_PROJ)),
+                    loader.linear(part.apply(LladaTensorLayout.FF_OUT)));
+        }
+        TokenEmbedding embedding = loader.embedding(names.embedding());
+        Linear head = config.weightTying() ? embedding.asHead() : loader.linear(names.head());
+        return new LladaWeights(embedding, layers, loader.vector(names.finalNorm()), head);
+    }
 
     /**
-     * Assembles the fused layout from tensors named as in a LLaDA checkpoint, each [out, in] as PyTorch's
-     * Linear stores it. Works for loaded arrays and for trainable ones alike: fusing is differentiable.
+     * Assembles the fused layout from arrays named as in a LLaDA checkpoint, each [out, in] as PyTorch's Linear
+     * stores it: the trainer's path (fusing is differentiable).
      *
      * @param config the model configuration
      * @param tensor returns the array stored under a checkpoint tensor name
@@ -29,30 +54,36 @@ public record LladaWeights(NDArray embedding, LayerWeights[] layers, NDArray fin
         for (int l = 0; l < layers.length; l++) {
             int layer = l;
             Function<String, NDArray> part = name -> tensor.apply(names.block(layer, name));
-            NDArray qkv = TensorOps.into(scope, TensorOps.concatRows(part.apply(LladaTensorLayout.Q_PROJ),
-                    part.apply(LladaTensorLayout.K_PROJ), part.apply(LladaTensorLayout.V_PROJ)));
-            NDArray gateUp = TensorOps.into(scope,
-                    TensorOps.concatRows(part.apply(LladaTensorLayout.FF_PROJ), part.apply(LladaTensorLayout.UP_PROJ)));
             layers[l] = new LayerWeights(
                     part.apply(LladaTensorLayout.ATTN_NORM),
-                    TensorOps.into(scope, qkv.transpose()),
-                    TensorOps.into(scope, part.apply(LladaTensorLayout.ATTN_OUT).transpose()),
+                    fused(scope, part.apply(LladaTensorLayout.Q_PROJ), part.apply(LladaTensorLayout.K_PROJ),
+                            part.apply(LladaTensorLayout.V_PROJ)),
+                    fused(scope, part.apply(LladaTensorLayout.ATTN_OUT)),
                     part.apply(LladaTensorLayout.FF_NORM),
-                    TensorOps.into(scope, gateUp.transpose()),
-                    TensorOps.into(scope, part.apply(LladaTensorLayout.FF_OUT).transpose()));
+                    fused(scope, part.apply(LladaTensorLayout.FF_PROJ), part.apply(LladaTensorLayout.UP_PROJ)),
+                    fused(scope, part.apply(LladaTensorLayout.FF_OUT)));
         }
         NDArray embedding = tensor.apply(names.embedding());
         NDArray head = config.weightTying() ? embedding : tensor.apply(names.head());
-        return new LladaWeights(embedding, layers, tensor.apply(names.finalNorm()),
-                TensorOps.into(scope, head.transpose()));
+        return new LladaWeights(new ResidentEmbedding(embedding), layers, tensor.apply(names.finalNorm()), fused(scope, head));
     }
 
-    /** Every array of this model, for freeing or moving. */
-    public NDList arrays() {
-        NDList all = new NDList(embedding, finalNorm, headT);
+    /**
+     * The rows of W [out_i, in] arrays one after the other as a linear over the transposed view; the
+     * concatenation and the view are owned by {@code scope}, the given arrays stay where they are.
+     */
+    static Linear fused(NDManager scope, NDArray... parts) {
+        NDArray w = parts.length == 1 ? parts[0] : TensorOps.into(scope, TensorOps.concatRows(parts));
+        return new ResidentLinear(TensorOps.into(scope, w.transpose()));
+    }
+
+    /** Bytes the weights hold in memory (mapped 16-bit matrices count 0: they are in the page cache). */
+    public long residentBytes(boolean tiedHead) {
+        long bytes = embedding.residentBytes() + finalNorm.getShape().size() * 4 + (tiedHead ? 0 : head.residentBytes());
         for (LayerWeights l : layers) {
-            all.addAll(new NDList(l.attnNorm(), l.qkvT(), l.attnOutT(), l.ffNorm(), l.gateUpT(), l.downT()));
+            bytes += (l.attnNorm().getShape().size() + l.ffNorm().getShape().size()) * 4
+                    + l.qkv().residentBytes() + l.attnOut().residentBytes() + l.gateUp().residentBytes() + l.down().residentBytes();
         }
-        return all;
+        return bytes;
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.elasticcache.model.weights.Linear;
 
 /** Small NDArray helpers shared by the model and the decoders. */
 public final class TensorOps {
@@ -71,11 +72,11 @@ public final class TensorOps {
         return group == 1 ? kv : into(scope, kv.repeat(0, group));
     }
 
-    /** {@code x + (SiLU(gate) * up) W_down}, with {@code gate | up} = the normalised rows times {@code gateUpT}. */
-    public static NDArray swiGluResidual(NDArray x, NDArray normed, NDArray gateUpT, NDArray downT) {
-        NDList gateUp = normed.matMul(gateUpT).split(2, 1);
-        NDArray gate = gateUp.get(0);
-        NDArray hidden = Activation.sigmoid(gate).mul(gate).mul(gateUp.get(1));
-        return x.add(hidden.matMul(downT));
+    /** {@code x + (SiLU(gate) * up) W_down^T}, with {@code gate | up} = the normalised rows times {@code gateUp}'s W^T. */
+    public static NDArray swiGluResidual(NDArray x, NDArray normed, Linear gateUp, Linear down) {
+        NDList gateAndUp = gateUp.apply(normed).split(2, 1);
+        NDArray gate = gateAndUp.get(0);
+        NDArray hidden = Activation.sigmoid(gate).mul(gate).mul(gateAndUp.get(1));
+        return x.add(down.apply(hidden));
     }
 }

@@ -1,0 +1,117 @@
+package dev.elasticcache.model.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * A weight that stays 16-bit in its mapped checkpoint file: W's rows are the rows of one or more stored tensors
+ * one after the other (q | k | v, or gate | up, fused as in {@link ResidentLinear}). Each {@link #apply} widens
+ * W into a scratch buffer, multiplies, and lets the widened copy go, so the model holds 2 bytes per parameter
+ * and a forward holds one widened matrix (or chunk) at a time.
+ *
+ * <p>The widened matrix has the layout a loaded fp32 weight has (contiguous [out, in], used transposed), so the
+ * product is the fp32 path's bit for bit. A matrix larger than the scratch is multiplied in row chunks whose
+ * products are concatenated; each output column is the same dot product as unchunked.
+ */
+public final class MappedLinear implements Linear {
+    private final List<StoredTensor> parts;
+    private final long rows;
+    private final long cols;
+    private final WidenScratch scratch;
+
+    public MappedLinear(List<StoredTensor> parts, WidenScratch scratch) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("a mapped weight needs at least one tensor");
+        }
+        long cols = parts.get(0).cols();
+        long rows = 0;
+        for (StoredTensor p : parts) {
+            if (p.cols() != cols) {
+                throw new IllegalArgumentException("tensor '" + p.name() + "' has rows of " + p.cols() + " but '"
+                        + parts.get(0).name() + "' of " + cols + "; they cannot be fused");
+            }
+            rows += p.rows();
+        }
+        if (cols == 0 || cols * 4 > scratch.capacityBytes()) {
+            throw new IllegalArgumentException("rows of " + cols + " floats do not fit the widening scratch of "
+                    + scratch.capacityBytes() + " bytes");
+        }
+        this.parts = List.copyOf(parts);
+        this.rows = rows;
+        this.cols = cols;
+        this.scratch = scratch;
+    }
+
+    @Override
+    public NDArray apply(NDArray x) {
+        long chunkRows = Math.max(1, scratch.capacityBytes() / (cols * 4));
+        if (chunkRows >= rows) {
+            return applyRows(x, 0, rows);
+        }
+        NDList pieces = new NDList();
+        try {
+            for (long r = 0; r < rows; r += chunkRows) {
+                pieces.add(applyRows(x, r, Math.min(rows, r + chunkRows)));
+            }
+            return NDArrays.concat(pieces, -1);
+        } finally {
+            pieces.close();
+        }
+    }
+
+    /** {@code x W[from:to]^T}, widening just those rows. */
+    private NDArray applyRows(NDArray x, long from, long to) {
+        ByteBuffer buffer = scratch.acquire((to - from) * cols * 4);
+        try (NDManager widened = x.getManager().newSubManager()) {
+            widenRows(from, to, buffer.asFloatBuffer());
+            NDArray w = widened.create(buffer, new Shape(to - from, cols), DataType.FLOAT32);
+            return x.matMul(w.transpose());
+        } finally {
+            scratch.release(buffer);
+        }
+    }
+
+    /** Widens rows [from, to) of the fused W into {@code dst} from index 0. */
+    void widenRows(long from, long to, FloatBuffer dst) {
+        long partStart = 0;
+        int at = 0;
+        for (StoredTensor p : parts) {
+            long partEnd = partStart + p.rows();
+            long lo = Math.max(from, partStart);
+            long hi = Math.min(to, partEnd);
+            if (lo < hi) {
+                int count = Math.toIntExact((hi - lo) * cols);
+                p.widenInto((lo - partStart) * cols, count, dst, at);
+                at += count;
+            }
+            partStart = partEnd;
+        }
+    }
+
+    @Override
+    public long outFeatures() {
+        return rows;
+    }
+
+    @Override
+    public long inFeatures() {
+        return cols;
+    }
+
+    @Override
+    public long residentBytes() {
+        return 0;
+    }
+
+    /** Bytes the mapped tensors occupy in their files (and, once read, in the page cache). */
+    public long mappedBytes() {
+        return rows * cols * 2;
+    }
+}
