@@ -25,7 +25,11 @@ public record MappedEmbedding(StoredTensor stored, WidenScratch scratch) impleme
                 throw new IndexOutOfBoundsException("token id " + token + " is outside the embedding table of "
                         + stored.rows() + " rows");
             }
-            stored.widenInto(token * d, d, dst, i * d);
+            try {
+                stored.widenInto(token * d, d, dst, i * d);
+            } catch (InternalError e) {
+                throw stored.unreadable(e);
+            }
         }
         return ids.getManager().create(out, new Shape(tokens.length, d));
     }

@@ -1,9 +1,8 @@
 package dev.elasticcache.model.weights;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
@@ -17,8 +16,7 @@ import java.util.List;
  * and a forward holds one widened matrix (or chunk) at a time.
  *
  * <p>The widened matrix has the layout a loaded fp32 weight has (contiguous [out, in], used transposed), so the
- * product is the fp32 path's bit for bit. A matrix larger than the scratch is multiplied in row chunks whose
- * products are concatenated; each output column is the same dot product as unchunked.
+ * product is the fp32 path's bit for bit, whole or widened in slices.
  */
 public final class MappedLinear implements Linear {
     private final List<StoredTensor> parts;
@@ -39,9 +37,9 @@ public final class MappedLinear implements Linear {
             }
             rows += p.rows();
         }
-        if (cols == 0 || cols * 4 > scratch.capacityBytes()) {
+        if (cols == 0 || cols * 4 > scratch.maxBytes()) {
             throw new IllegalArgumentException("rows of " + cols + " floats do not fit the widening scratch of "
-                    + scratch.capacityBytes() + " bytes");
+                    + scratch.maxBytes() + " bytes");
         }
         this.parts = List.copyOf(parts);
         this.rows = rows;
@@ -51,30 +49,40 @@ public final class MappedLinear implements Linear {
 
     @Override
     public NDArray apply(NDArray x) {
-        long chunkRows = Math.max(1, scratch.capacityBytes() / (cols * 4));
-        if (chunkRows >= rows) {
-            return applyRows(x, 0, rows);
-        }
-        NDList pieces = new NDList();
         try {
-            for (long r = 0; r < rows; r += chunkRows) {
-                pieces.add(applyRows(x, r, Math.min(rows, r + chunkRows)));
-            }
-            return NDArrays.concat(pieces, -1);
-        } finally {
-            pieces.close();
+            return multiply(x);
+        } catch (InternalError e) {
+            throw parts.get(0).unreadable(e);
         }
     }
 
-    /** {@code x W[from:to]^T}, widening just those rows. */
-    private NDArray applyRows(NDArray x, long from, long to) {
-        ByteBuffer buffer = scratch.acquire((to - from) * cols * 4);
+    private NDArray multiply(NDArray x) {
+        long bytes = rows * cols * 4;
+        if (bytes <= scratch.maxBytes()) {
+            ByteBuffer buffer = scratch.acquire(bytes);
+            try (NDManager widened = x.getManager().newSubManager()) {
+                widenRows(0, rows, buffer.asFloatBuffer());
+                return x.matMul(widened.create(buffer, new Shape(rows, cols), DataType.FLOAT32).transpose());
+            } finally {
+                scratch.release(buffer);
+            }
+        }
+        // Larger than one scratch buffer (an output head over 2 GiB in fp32): widened slice by slice into one
+        // array, then multiplied once. Splitting the product instead would change libtorch's blocking, and bits.
         try (NDManager widened = x.getManager().newSubManager()) {
-            widenRows(from, to, buffer.asFloatBuffer());
-            NDArray w = widened.create(buffer, new Shape(to - from, cols), DataType.FLOAT32);
+            NDArray w = widened.zeros(new Shape(rows, cols), DataType.FLOAT32);
+            long sliceRows = Math.max(1, scratch.maxBytes() / (cols * 4));
+            for (long r = 0; r < rows; r += sliceRows) {
+                long to = Math.min(rows, r + sliceRows);
+                ByteBuffer buffer = scratch.acquire((to - r) * cols * 4);
+                try (NDManager slice = widened.newSubManager()) {
+                    widenRows(r, to, buffer.asFloatBuffer());
+                    w.set(new NDIndex(r + ":" + to), slice.create(buffer, new Shape(to - r, cols), DataType.FLOAT32));
+                } finally {
+                    scratch.release(buffer);
+                }
+            }
             return x.matMul(w.transpose());
-        } finally {
-            scratch.release(buffer);
         }
     }
 

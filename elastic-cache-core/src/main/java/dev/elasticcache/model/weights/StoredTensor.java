@@ -69,10 +69,17 @@ public record StoredTensor(String name, Path file, DType dtype, ByteBuffer bytes
                 });
             }
         } catch (InternalError e) {
-            // A mapped page that can no longer be read (the file shrank under us) surfaces as InternalError.
-            throw new CheckpointException(file + ": tensor '" + name + "' can no longer be read from its mapped file ("
-                    + e.getMessage() + "); the file was truncated or replaced while the model was loaded: re-download it and reload", e);
+            throw unreadable(e);
         }
+    }
+
+    /**
+     * The error for a mapped page that can no longer be read (the file shrank under the model): the JVM reports
+     * it as an {@link InternalError}, sometimes a little after the access, so callers convert it too.
+     */
+    public CheckpointException unreadable(InternalError e) {
+        return new CheckpointException(file + ": tensor '" + name + "' can no longer be read from its mapped file ("
+                + e.getMessage() + "); the file was truncated or replaced while the model was loaded: re-download it and reload", e);
     }
 
     private void widen(ShortBuffer src, int from, FloatBuffer dst, int at, int n) {

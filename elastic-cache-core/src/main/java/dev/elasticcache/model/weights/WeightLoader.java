@@ -29,8 +29,11 @@ import java.util.List;
  * Both give the same fp32 values in the same layout, so a model computes the same bits either way.
  */
 public final class WeightLoader {
-    /** Scratch buffer size: bounds the transient memory of loading and of each mapped product (512 MiB). */
-    public static final int DEFAULT_SCRATCH_BYTES = 1 << 29;
+    /**
+     * The largest scratch buffer (1 GiB): every layer matrix of LLaDA-8B (gate|up 384 MiB) and Dream-7B
+     * (518 MiB) is widened in one piece; larger output heads and embedding tables in slices.
+     */
+    public static final int DEFAULT_SCRATCH_BYTES = 1 << 30;
 
     private final CheckpointReader reader;
     private final NDManager manager;
@@ -114,7 +117,7 @@ public final class WeightLoader {
             rows += rowsOf(info);
         }
         Shape shape = new Shape(rows, cols);
-        long chunkRows = Math.max(1, scratch.capacityBytes() / (cols * 4));
+        long chunkRows = Math.max(1, scratch.maxBytes() / (cols * 4));
         if (chunkRows >= rows) {
             return copyRows(infos, 0, rows, cols);
         }

@@ -7,33 +7,37 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Reusable direct buffers that a 16-bit matrix is widened into before it multiplies. libtorch aliases a direct
  * buffer instead of copying it, so the widened matrix costs no second copy, and reusing the buffers keeps the
- * steady state free of allocation. One buffer per concurrent forward; each holds the largest chunk.
+ * steady state free of allocation: one buffer per concurrent forward, grown to the largest matrix asked for,
+ * never beyond {@link #maxBytes()} (larger matrices are widened in slices of that size).
  */
 public final class WidenScratch {
-    private final int capacityBytes;
+    private final int maxBytes;
     private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
+    private volatile int largest;
 
-    /** Buffers of {@code capacityBytes} each. */
-    public WidenScratch(int capacityBytes) {
-        if (capacityBytes <= 0) {
-            throw new IllegalArgumentException("capacityBytes must be positive");
+    /** Buffers of at most {@code maxBytes} each. */
+    public WidenScratch(int maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive");
         }
-        this.capacityBytes = capacityBytes;
+        this.maxBytes = maxBytes;
     }
 
-    /** Bytes of one buffer. */
-    public int capacityBytes() {
-        return capacityBytes;
+    /** The largest buffer this scratch hands out. */
+    public int maxBytes() {
+        return maxBytes;
     }
 
-    /** A buffer for {@code bytes} (at most the capacity), cleared to that limit, native order. */
+    /** A buffer for {@code bytes} (at most {@link #maxBytes()}), limited to that size, native order. */
     public ByteBuffer acquire(long bytes) {
-        if (bytes > capacityBytes) {
-            throw new IllegalArgumentException(bytes + " bytes exceed the scratch capacity " + capacityBytes);
+        if (bytes > maxBytes) {
+            throw new IllegalArgumentException(bytes + " bytes exceed the scratch limit " + maxBytes);
         }
         ByteBuffer b = free.poll();
-        if (b == null) {
-            b = ByteBuffer.allocateDirect(capacityBytes).order(ByteOrder.nativeOrder());
+        if (b == null || b.capacity() < bytes) {
+            // Grow to the largest size seen, so that after one forward every buffer fits every matrix.
+            largest = Math.max(largest, (int) bytes);
+            b = ByteBuffer.allocateDirect(largest).order(ByteOrder.nativeOrder());
         }
         b.clear().limit((int) bytes);
         return b;
