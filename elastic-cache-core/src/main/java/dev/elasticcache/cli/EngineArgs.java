@@ -5,6 +5,7 @@ import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.model.weights.WeightDtype;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,8 @@ final class EngineArgs {
                                     tokenizer), or an embedded model: tiny-llada (the default, text) or
                                     tiny-llada-v (vision: reads one to three letters or digits in an image)
               --device cpu|gpu|auto where the weights live (default cpu)
+              --dtype D             auto|float32|bfloat16|float16: weights widened to fp32 at load, or
+                                    kept 16-bit, mapped from the checkpoint (default auto: fp32 if it fits)
               --strategy S          llada|fast-dllm|fast-dllm-prefix|fast-dllm-dual|elastic (default elastic)
               --gen-length N        answer positions (default 128)      --block-length N  block size (default 32)
               --steps N             llada steps, 0 = one token per step --window N        elastic window (default 16)
@@ -39,6 +42,7 @@ final class EngineArgs {
     Path model;
     String embeddedModel = EmbeddedModel.NAME;
     String device = "cpu";
+    WeightDtype dtype = WeightDtype.AUTO;
     DecodingOptions.Builder decoding = DecodingOptions.builder();
 
     /**
@@ -58,7 +62,7 @@ final class EngineArgs {
         return true;
     }
 
-    /** Takes {@code --model} or {@code --device} only (for commands that do not decode). */
+    /** Takes {@code --model}, {@code --device} or {@code --dtype} only (for commands that do not decode). */
     boolean acceptModel(String flag, String value) {
         switch (flag) {
             case "--model" -> {
@@ -76,6 +80,7 @@ final class EngineArgs {
                 }
                 device = value;
             }
+            case "--dtype" -> dtype = WeightDtype.parse(value);
             default -> {
                 return false;
             }
@@ -91,7 +96,7 @@ final class EngineArgs {
     /** An engine configuration for these options (one request at a time: a command line needs no queue). */
     EngineConfig engineConfig() {
         // One user at a time: requests decode alone, on the configured intra-op threads.
-        return EngineConfig.builder().modelDir(model).embeddedModel(embeddedModel).device(device).queueCapacity(1).maxBatchSize(1).defaultOptions(options()).build();
+        return EngineConfig.builder().modelDir(model).embeddedModel(embeddedModel).device(device).dtype(dtype).queueCapacity(1).maxBatchSize(1).defaultOptions(options()).build();
     }
 
     /**
@@ -139,7 +144,7 @@ final class EngineArgs {
 
     /** Whether {@code flag} is a shared option (it takes a value). */
     static boolean isShared(String flag) {
-        return flag.equals("--model") || flag.equals("--device") || flag.startsWith("--") && KNOBS.contains(flag.substring(2));
+        return flag.equals("--model") || flag.equals("--device") || flag.equals("--dtype") || flag.startsWith("--") && KNOBS.contains(flag.substring(2));
     }
 
     /** Throws naming the fix unless {@code flag} is shared or one of the command's {@code own} flags. */

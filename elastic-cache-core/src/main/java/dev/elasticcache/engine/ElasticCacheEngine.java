@@ -159,7 +159,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         LladaModel model = null;
         LladaVisionEncoder vision = null;
         try {
-            model = LladaModel.load(folder, device);
+            model = LladaModel.load(folder, device, config.dtype());
             checkTokenizerMatchesModel(folder, tokenizer, model);
             vision = loadVision(folder, device, model);
             String name = config.modelDir() == null ? config.embeddedModel() : String.valueOf(folder.getFileName());
@@ -201,7 +201,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         DreamTokenizer tokenizer = DreamTokenizer.open(folder);
         DreamModel model = null;
         try {
-            model = DreamModel.load(folder, device);
+            model = DreamModel.load(folder, device, DreamModel.DEFAULT_MAX_CONTEXT, config.dtype());
             checkTokenizerMatchesModel(folder, tokenizer, model);
             ModelInfo info = new ModelInfo(String.valueOf(folder.getFileName()), folder, null,
                     DreamTensorLayout.parameterCount(model.config()), deviceName(device),

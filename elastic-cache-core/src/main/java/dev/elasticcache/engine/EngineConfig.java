@@ -1,6 +1,7 @@
 package dev.elasticcache.engine;
 
 import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.structured.InfillLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +22,12 @@ import java.time.Duration;
  *     step boundary, their row-wise work runs as one matrix); 1 decodes one request at a time
  * @param embeddedModel the embedded model loaded when {@code modelDir} is null: {@value EmbeddedModel#NAME} (text,
  *     the default) or {@value EmbeddedModel#VISION_NAME} (vision-language)
+ * @param dtype how the weights are kept: {@link WeightDtype#AUTO} (default) keeps fp32 when it fits in memory,
+ *     else the checkpoint's 16-bit weights mapped from its files
  */
 public record EngineConfig(
         Path modelDir, String device, int queueCapacity, Duration requestTimeout, DecodingOptions defaultOptions,
-        InfillLimits infillLimits, int maxToolRounds, int maxBatchSize, String embeddedModel) {
+        InfillLimits infillLimits, int maxToolRounds, int maxBatchSize, String embeddedModel, WeightDtype dtype) {
     /** Default of {@link #maxToolRounds}. */
     public static final int DEFAULT_MAX_TOOL_ROUNDS = 5;
     /** Default of {@link #maxBatchSize}. */
@@ -35,7 +38,7 @@ public record EngineConfig(
     public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
             DecodingOptions defaultOptions, InfillLimits infillLimits, int maxToolRounds, int maxBatchSize) {
         this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds, maxBatchSize,
-                EmbeddedModel.NAME);
+                EmbeddedModel.NAME, WeightDtype.AUTO);
     }
 
     public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
@@ -61,6 +64,7 @@ public record EngineConfig(
         infillLimits = infillLimits == null ? InfillLimits.DEFAULTS : infillLimits;
         embeddedModel = EmbeddedModel.checkName(embeddedModel == null ? EmbeddedModel.NAME : embeddedModel);
         device = device == null ? "cpu" : device;
+        dtype = dtype == null ? WeightDtype.AUTO : dtype;
         requestTimeout = requestTimeout == null ? Duration.ofMinutes(5) : requestTimeout;
         defaultOptions = defaultOptions == null ? DecodingOptions.defaults() : defaultOptions;
         if (queueCapacity < 0) {
@@ -84,6 +88,13 @@ public record EngineConfig(
         return new Builder();
     }
 
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        return builder().modelDir(modelDir).device(device).queueCapacity(queueCapacity).requestTimeout(requestTimeout)
+                .defaultOptions(defaultOptions).infillLimits(infillLimits).maxToolRounds(maxToolRounds)
+                .maxBatchSize(maxBatchSize).embeddedModel(embeddedModel).dtype(dtype);
+    }
+
     /** Builder with defaults: embedded model, CPU, queue of 16, batches of up to 8, 5-minute timeout. */
     public static final class Builder {
         private Path modelDir;
@@ -95,6 +106,7 @@ public record EngineConfig(
         private int maxToolRounds = DEFAULT_MAX_TOOL_ROUNDS;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
         private String embeddedModel = EmbeddedModel.NAME;
+        private WeightDtype dtype = WeightDtype.AUTO;
 
         public Builder modelDir(Path v) { modelDir = v; return this; }
         public Builder device(String v) { device = v; return this; }
@@ -111,9 +123,15 @@ public record EngineConfig(
         /** The embedded model used without a model folder: tiny-llada (default) or tiny-llada-v. */
         public Builder embeddedModel(String v) { embeddedModel = v; return this; }
 
+        /** How the weights are kept (default auto: fp32 when it fits in memory, else the checkpoint's 16-bit type). */
+        public Builder dtype(WeightDtype v) { dtype = v; return this; }
+
+        /** {@link #dtype(WeightDtype)} from its spelling: auto, float32, bfloat16 or float16. */
+        public Builder dtype(String v) { dtype = WeightDtype.parse(v); return this; }
+
         public EngineConfig build() {
             return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds,
-                    maxBatchSize, embeddedModel);
+                    maxBatchSize, embeddedModel, dtype);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.elasticcache.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.elasticcache.model.weights.WeightFootprint;
 
 /**
  * What a decoding strategy needs from a diffusion LM, whatever its family: the forward as building blocks
@@ -14,6 +15,9 @@ import ai.djl.ndarray.NDManager;
  * predicted by the logits row of position p-1 (Dream), without it by row p (LLaDA).
  */
 public interface DiffusionModel extends ForwardBlocks, AutoCloseable {
+
+    /** Where the weights are: fp32 in native memory, or 16-bit mapped from the checkpoint. */
+    WeightFootprint weightFootprint();
 
     /** The model's family. */
     ModelFamily family();

@@ -10,6 +10,7 @@ import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.checkpoint.DreamCheckpoint;
 import dev.elasticcache.model.weights.MemoryBudget;
 import dev.elasticcache.model.weights.WeightDtype;
+import dev.elasticcache.model.weights.WeightFootprint;
 import dev.elasticcache.model.weights.WeightLoader;
 import java.nio.file.Path;
 
@@ -101,6 +102,11 @@ public final class DreamModel implements DiffusionModel {
 
     public DreamWeights weights() {
         return weights;
+    }
+
+    @Override
+    public WeightFootprint weightFootprint() {
+        return weights.footprint(config.tieWordEmbeddings());
     }
 
     /** The family of this model: {@link ModelFamily#DREAM} (shifted logits: row p-1 predicts position p). */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.elasticcache.model.weights.Linear;
 import dev.elasticcache.model.weights.ResidentEmbedding;
 import dev.elasticcache.model.weights.TokenEmbedding;
+import dev.elasticcache.model.weights.WeightFootprint;
 import dev.elasticcache.model.weights.WeightLoader;
 import java.util.function.Function;
 
@@ -70,5 +71,14 @@ public record DreamWeights(TokenEmbedding embedding, DreamLayerWeights[] layers,
         NDArray head = config.tieWordEmbeddings() ? embedding : tensor.apply(DreamTensorLayout.HEAD);
         return new DreamWeights(new ResidentEmbedding(embedding), layers, tensor.apply(DreamTensorLayout.FINAL_NORM),
                 LladaWeights.fused(scope, head));
+    }
+
+    /** Where the weights are; a tied head is counted once, as the embedding. */
+    public WeightFootprint footprint(boolean tiedHead) {
+        WeightFootprint.Tally t = new WeightFootprint.Tally().add(embedding).add(finalNorm).add(tiedHead ? null : head);
+        for (DreamLayerWeights l : layers) {
+            t.add(l.inputNorm()).add(l.qkv()).add(l.qkvBias()).add(l.o()).add(l.postNorm()).add(l.gateUp()).add(l.down());
+        }
+        return t.footprint();
     }
 }

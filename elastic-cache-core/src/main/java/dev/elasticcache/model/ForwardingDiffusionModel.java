@@ -31,6 +31,11 @@ public abstract class ForwardingDiffusionModel implements DiffusionModel {
     }
 
     @Override
+    public dev.elasticcache.model.weights.WeightFootprint weightFootprint() {
+        return model.weightFootprint();
+    }
+
+    @Override
     public boolean logitsShift() {
         return model.logitsShift();
     }

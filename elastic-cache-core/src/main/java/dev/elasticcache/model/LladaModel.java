@@ -9,6 +9,7 @@ import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.checkpoint.LladaCheckpoint;
 import dev.elasticcache.model.weights.MemoryBudget;
 import dev.elasticcache.model.weights.WeightDtype;
+import dev.elasticcache.model.weights.WeightFootprint;
 import dev.elasticcache.model.weights.WeightLoader;
 import java.nio.file.Path;
 
@@ -78,9 +79,9 @@ public final class LladaModel implements DiffusionModel {
         }
     }
 
-    /** Bytes the weights hold in native memory (16-bit mapped matrices are in the page cache instead). */
-    public long residentWeightBytes() {
-        return weights.residentBytes(config.weightTying());
+    @Override
+    public WeightFootprint weightFootprint() {
+        return weights.footprint(config.weightTying());
     }
 
     public LladaConfig config() {

@@ -6,6 +6,7 @@ import dev.elasticcache.model.weights.Linear;
 import dev.elasticcache.model.weights.ResidentEmbedding;
 import dev.elasticcache.model.weights.ResidentLinear;
 import dev.elasticcache.model.weights.TokenEmbedding;
+import dev.elasticcache.model.weights.WeightFootprint;
 import dev.elasticcache.model.weights.WeightLoader;
 import java.util.function.Function;
 
@@ -77,13 +78,12 @@ public record LladaWeights(TokenEmbedding embedding, LayerWeights[] layers, NDAr
         return new ResidentLinear(TensorOps.into(scope, w.transpose()));
     }
 
-    /** Bytes the weights hold in memory (mapped 16-bit matrices count 0: they are in the page cache). */
-    public long residentBytes(boolean tiedHead) {
-        long bytes = embedding.residentBytes() + finalNorm.getShape().size() * 4 + (tiedHead ? 0 : head.residentBytes());
+    /** Where the weights are; a tied head is counted once, as the embedding. */
+    public WeightFootprint footprint(boolean tiedHead) {
+        WeightFootprint.Tally t = new WeightFootprint.Tally().add(embedding).add(finalNorm).add(tiedHead ? null : head);
         for (LayerWeights l : layers) {
-            bytes += (l.attnNorm().getShape().size() + l.ffNorm().getShape().size()) * 4
-                    + l.qkv().residentBytes() + l.attnOut().residentBytes() + l.gateUp().residentBytes() + l.down().residentBytes();
+            t.add(l.attnNorm()).add(l.qkv()).add(l.attnOut()).add(l.ffNorm()).add(l.gateUp()).add(l.down());
         }
-        return bytes;
+        return t.footprint();
     }
 }

@@ -55,7 +55,8 @@ class SixteenBitWeightsOracleTest {
     @ParameterizedTest
     @EnumSource(Strategy.class)
     void lladaDecodesTheSameTokensFromMappedBf16AsFromFp32(Strategy strategy) {
-        assertThat(lladaBf16.residentWeightBytes()).isLessThan(lladaF32.residentWeightBytes() / 10);
+        assertThat(lladaBf16.weightFootprint().residentBytes()).isLessThan(lladaF32.weightFootprint().residentBytes() / 10);
+        assertThat(lladaBf16.weightFootprint().mappedBytes() * 2).isEqualTo(lladaF32.weightFootprint().residentBytes() - lladaBf16.weightFootprint().residentBytes());
         assertSameDecoding(lladaF32, lladaBf16, strategy, 31);
     }
 

@@ -88,8 +88,7 @@ final class ElasticCacheSupport {
         if (engine == null) {
             EngineConfig config = engineConfig != null ? engineConfig : EngineConfig.defaults();
             if (modelDir != null) {
-                config = new EngineConfig(modelDir, config.device(), config.queueCapacity(), config.requestTimeout(),
-                        config.defaultOptions(), config.infillLimits(), config.maxToolRounds(), config.maxBatchSize());
+                config = config.toBuilder().modelDir(modelDir).build();
             }
             engine = ElasticCacheEngine.load(config);
             owns = true;

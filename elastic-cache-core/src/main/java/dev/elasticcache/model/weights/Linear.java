@@ -20,4 +20,7 @@ public interface Linear {
 
     /** Bytes this matrix holds in memory for the model's lifetime (0 when it is mapped from a file). */
     long residentBytes();
+
+    /** Bytes this matrix reads from its mapped checkpoint file on every use (0 when it is resident). */
+    long mappedBytes();
 }

@@ -43,4 +43,9 @@ public record MappedEmbedding(StoredTensor stored, WidenScratch scratch) impleme
     public long residentBytes() {
         return 0;
     }
+
+    @Override
+    public long mappedBytes() {
+        return stored.rows() * stored.cols() * 2;
+    }
 }

@@ -119,6 +119,7 @@ public final class MappedLinear implements Linear {
     }
 
     /** Bytes the mapped tensors occupy in their files (and, once read, in the page cache). */
+    @Override
     public long mappedBytes() {
         return rows * cols * 2;
     }

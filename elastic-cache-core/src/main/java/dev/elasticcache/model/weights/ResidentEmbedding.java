@@ -25,4 +25,9 @@ public record ResidentEmbedding(NDArray table) implements TokenEmbedding {
     public long residentBytes() {
         return table.getShape().size() * 4;
     }
+
+    @Override
+    public long mappedBytes() {
+        return 0;
+    }
 }

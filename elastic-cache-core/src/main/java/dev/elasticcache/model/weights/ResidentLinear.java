@@ -30,4 +30,9 @@ public record ResidentLinear(NDArray transposed) implements Linear {
     public long residentBytes() {
         return transposed.getShape().size() * 4;
     }
+
+    @Override
+    public long mappedBytes() {
+        return 0;
+    }
 }

@@ -13,4 +13,7 @@ public interface TokenEmbedding {
 
     /** Bytes this table holds in memory for the model's lifetime (0 when it is mapped from a file). */
     long residentBytes();
+
+    /** Bytes of the table left mapped in its checkpoint file (0 when it is resident). */
+    long mappedBytes();
 }

@@ -1,0 +1,52 @@
+package dev.elasticcache.model.weights;
+
+/**
+ * Where a loaded model's weights are.
+ *
+ * @param residentBytes fp32 weights in native memory for the model's lifetime
+ * @param mappedBytes 16-bit weights mapped from the checkpoint's files (held by the page cache, read per use)
+ * @param scratchBytes the widening buffer each concurrent forward holds while mapped weights multiply (0 when
+ *     nothing is mapped)
+ */
+public record WeightFootprint(long residentBytes, long mappedBytes, long scratchBytes) {
+
+    /** True when the weights stay 16-bit in their files. */
+    public boolean mapped() {
+        return mappedBytes > 0;
+    }
+
+    /** Adds up linears, embeddings and resident arrays of a model. */
+    public static final class Tally {
+        private long resident;
+        private long mapped;
+        private long largestMapped;
+
+        public Tally add(Linear l) {
+            if (l != null) {
+                resident += l.residentBytes();
+                mapped += l.mappedBytes();
+                largestMapped = Math.max(largestMapped, l.mappedBytes());
+            }
+            return this;
+        }
+
+        public Tally add(TokenEmbedding e) {
+            resident += e.residentBytes();
+            mapped += e.mappedBytes();
+            return this;
+        }
+
+        /** fp32 arrays (norms, biases); null is skipped. */
+        public Tally add(ai.djl.ndarray.NDArray a) {
+            if (a != null) {
+                resident += a.getShape().size() * 4;
+            }
+            return this;
+        }
+
+        /** The footprint; a mapped matrix widens into a buffer twice its mapped size, at most the scratch limit. */
+        public WeightFootprint footprint() {
+            return new WeightFootprint(resident, mapped, Math.min(largestMapped * 2, WeightLoader.DEFAULT_SCRATCH_BYTES));
+        }
+    }
+}
