@@ -252,65 +252,72 @@ final class ElasticCacheDecoder implements Decoder {
             NDArray h = model.embed(TensorOps.indices(scope, ids));
             NDList scores = new NDList(layers);
             for (int l = 0; l < layers; l++) {
-                int sr = startReset;
-                // The step's arrays stay in the step scope: a cache takes an array only after its last use as a
-                // first operand here (DJL puts an op's result in the manager of its first operand).
-                NDArray input = null;
-                if (l > sr) {
-                    input = h;
-                } else {
-                    caches.input[l].set(rowsOfInput, h);
-                    if (l == sr) {
-                        // Widen to all N rows: fresh query rows, stale cached inputs for the others.
-                        h = caches.input[l].get(scope, new NDIndex(":"));
-                        wide = true;
-                        tables = fullTables;
-                    }
-                }
-                threads.layer(h.getShape().get(0), n);
-                Qkv qkv = blocks.project(l, h, tables);
-                NDArray keys;
-                NDArray values;
-                NDArray oldTrackProbs = null;
-                if (l >= sr) {
-                    // Compact copies in the reference's layouts: q rows first, keys transposed, values as projected.
-                    caches.replace(caches.q, l, qkv.q().transpose(1, 0, 2).duplicate().transpose(1, 0, 2));
-                    keys = caches.replaceKeys(l, LladaModel.contiguousKeysT(qkv.k()));
-                    values = caches.replace(caches.v, l, qkv.v().duplicate());
-                } else {
-                    if (trackOfHeads != null) {
-                        // Attention of the tracked tokens as of the previous cache state, before write-back.
-                        oldTrackProbs = blocks.attentionProbs(caches.q[l].get(scope, trackOfHeads), caches.k[l]);
-                    }
-                    caches.q[l].set(rowsOfHeads, qkv.q());
-                    caches.keyRows[l].set(rowsOfHeads, qkv.k());
-                    caches.v[l].set(rowsOfHeads, qkv.v());
-                    keys = caches.k[l];
-                    values = caches.v[l];
-                }
-                AttentionOutput attention = blocks.attend(qkv.q(), keys, values);
-                NDArray probs = attention.probs();
-                NDArray windowProbs;
-                if (l >= sr) {
-                    if (windowOfWide == null) {
-                        windowOfWide = new NDIndex(":, {}, :", TensorOps.indices(scope, window));
-                    }
-                    windowProbs = probs.get(windowOfWide);
-                } else {
-                    NDList parts = probs.split(narrowParts, 1);
-                    windowProbs = parts.get(2);
-                    if (oldTrackProbs != null) {
-                        NDArray newTrackProbs = parts.get(0);
-                        if (similarity(oldTrackProbs, newTrackProbs, caches.cosineFloor) < gamma) {
-                            startReset = l + 1;
+                // The layer's intermediates live in a scope of their own, so a step holds one layer's at a time: h
+                // is moved in (an op's result joins its first operand's manager), and what outlives the layer moves out.
+                try (NDManager layerScope = scope.newSubManager()) {
+                    h.attach(layerScope);
+                    int sr = startReset;
+                    // A cache takes an array only after its last use as a first operand here (DJL puts an op's result
+                    // in the manager of its first operand).
+                    NDArray input = null;
+                    if (l > sr) {
+                        input = h;
+                    } else {
+                        caches.input[l].set(rowsOfInput, h);
+                        if (l == sr) {
+                            // Widen to all N rows: fresh query rows, stale cached inputs for the others.
+                            h = caches.input[l].get(layerScope, new NDIndex(":"));
+                            wide = true;
+                            tables = fullTables;
                         }
                     }
-                }
-                scores.add(windowProbs.sum(new int[] {0, 1}));
-                layerRows += h.getShape().get(0);
-                h = blocks.completeBlock(l, h, attention.context());
-                if (input != null) {
-                    caches.replace(caches.input, l, input);
+                    threads.layer(h.getShape().get(0), n);
+                    Qkv qkv = blocks.project(l, h, tables);
+                    NDArray keys;
+                    NDArray values;
+                    NDArray oldTrackProbs = null;
+                    if (l >= sr) {
+                        // Compact copies in the reference's layouts: q rows first, keys transposed, values as projected.
+                        caches.replace(caches.q, l, qkv.q().transpose(1, 0, 2).duplicate().transpose(1, 0, 2));
+                        keys = caches.replaceKeys(l, LladaModel.contiguousKeysT(qkv.k()));
+                        values = caches.replace(caches.v, l, qkv.v().duplicate());
+                    } else {
+                        if (trackOfHeads != null) {
+                            // Attention of the tracked tokens as of the previous cache state, before write-back.
+                            oldTrackProbs = blocks.attentionProbs(caches.q[l].get(scope, trackOfHeads), caches.k[l]);
+                        }
+                        caches.q[l].set(rowsOfHeads, qkv.q());
+                        caches.keyRows[l].set(rowsOfHeads, qkv.k());
+                        caches.v[l].set(rowsOfHeads, qkv.v());
+                        keys = caches.k[l];
+                        values = caches.v[l];
+                    }
+                    AttentionOutput attention = blocks.attend(qkv.q(), keys, values);
+                    NDArray probs = attention.probs();
+                    NDArray windowProbs;
+                    if (l >= sr) {
+                        if (windowOfWide == null) {
+                            windowOfWide = new NDIndex(":, {}, :", TensorOps.indices(scope, window));
+                        }
+                        windowProbs = probs.get(windowOfWide);
+                    } else {
+                        NDList parts = probs.split(narrowParts, 1);
+                        windowProbs = parts.get(2);
+                        if (oldTrackProbs != null) {
+                            NDArray newTrackProbs = parts.get(0);
+                            if (similarity(oldTrackProbs, newTrackProbs, caches.cosineFloor) < gamma) {
+                                startReset = l + 1;
+                            }
+                        }
+                    }
+                    scores.add(windowProbs.sum(new int[] {0, 1}));
+                    layerRows += h.getShape().get(0);
+                    h = blocks.completeBlock(l, h, attention.context());
+                    if (input != null) {
+                        caches.replace(caches.input, l, input);
+                    }
+                    h.attach(scope);
+                    scores.get(l).attach(scope);
                 }
             }
             // One host copy of every layer's window scores: they only choose the next step's tracked tokens.

@@ -15,7 +15,10 @@ import dev.elasticcache.model.TensorOps;
 final class Forward {
     private Forward() {}
 
-    /** Receives each layer's post-RoPE q/k/v during a full forward (to fill a cache). */
+    /**
+     * Receives each layer's post-RoPE q/k/v during a full forward (to fill a cache). The arrays are freed when the
+     * layer ends: a sink keeps what it needs by moving it (or a copy) into a longer-lived manager.
+     */
     @FunctionalInterface
     interface LayerSink {
         void accept(int layer, Qkv qkv);
@@ -47,9 +50,15 @@ final class Forward {
         NDList tables = blocks.ropeTables(TensorOps.range(scope, n));
         NDArray h = model.embed(TensorOps.indices(scope, tokens));
         for (int l = 0; l < model.layers(); l++) {
-            Qkv qkv = blocks.project(l, h, tables);
-            sink.accept(l, qkv);
-            h = blocks.completeBlock(l, h, blocks.attend(qkv.q(), LladaModel.keysT(qkv.k()), qkv.v()).context());
+            // Each layer's intermediates live in a scope of their own (an op's result joins the manager of its
+            // first operand, so moving h there routes the layer into it): the peak is one layer, not all of them.
+            try (NDManager layerScope = scope.newSubManager()) {
+                h.attach(layerScope);
+                Qkv qkv = blocks.project(l, h, tables);
+                sink.accept(l, qkv);
+                h = blocks.completeBlock(l, h, blocks.attend(qkv.q(), LladaModel.keysT(qkv.k()), qkv.v()).context());
+                h.attach(scope);
+            }
         }
         return h;
     }
