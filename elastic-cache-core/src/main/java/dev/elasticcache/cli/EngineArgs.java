@@ -39,6 +39,9 @@ final class EngineArgs {
                                     (Dream's llada: low-confidence|topk-margin|entropy)
             """;
 
+    /** A command's request timeout: none in practice (a day). */
+    static final java.time.Duration COMMAND_TIMEOUT = java.time.Duration.ofDays(1);
+
     Path model;
     String embeddedModel = EmbeddedModel.NAME;
     String device = "cpu";
@@ -95,8 +98,10 @@ final class EngineArgs {
 
     /** An engine configuration for these options (one request at a time: a command line needs no queue). */
     EngineConfig engineConfig() {
-        // One user at a time: requests decode alone, on the configured intra-op threads.
-        return EngineConfig.builder().modelDir(model).embeddedModel(embeddedModel).device(device).dtype(dtype).queueCapacity(1).maxBatchSize(1).defaultOptions(options()).build();
+        // One user at a time: requests decode alone, on the configured intra-op threads, and take as long as they
+        // take (a step of an 8B model on a small CPU takes seconds; Ctrl-C ends a command).
+        return EngineConfig.builder().modelDir(model).embeddedModel(embeddedModel).device(device).dtype(dtype)
+                .queueCapacity(1).maxBatchSize(1).requestTimeout(COMMAND_TIMEOUT).defaultOptions(options()).build();
     }
 
     /**

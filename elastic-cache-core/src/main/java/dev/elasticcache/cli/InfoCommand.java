@@ -31,20 +31,22 @@ import java.util.TreeSet;
  * parameter count, weights on disk, memory for the weights and the KV cache, what it was trained on.
  */
 final class InfoCommand {
-    static final String SYNOPSIS = "info [--model DIR] [--device cpu|gpu|auto] [--gen-length N]"
-            + " [--prompt-length N | --prompt TEXT]";
+    static final String SYNOPSIS = "info [--model DIR] [--device cpu|gpu|auto] [--dtype D] [--gen-length N]"
+            + " [--prompt-length N | --prompt TEXT] [--batch N]";
     static final String USAGE = "usage: elastic-cache " + SYNOPSIS + "\n"
             + "  Prints the model's facts: family, shape, parameters, weights on disk, memory for the weights and the\n"
             + "  KV cache, device, load time, the task families and examples of its card, the infill settings.\n"
             + "  --model DIR           LLaDA checkpoint folder; default: the embedded tiny-llada model\n"
             + "  --device cpu|gpu|auto where the weights live (default cpu)\n"
+            + "  --dtype D             auto|float32|bfloat16|float16: how the weights are kept (default auto)\n"
+            + "  --batch N             requests decoding at once, for the memory plan (default 1)\n"
             + "  --gen-length N        answer length for the KV cache estimate (default "
             + DecodingOptions.DEFAULT_GEN_LENGTH + ")\n"
             + "  --prompt-length N     prompt tokens for the estimate (default: the card's first example, else 0)\n"
             + "  --prompt TEXT         count the prompt's tokens instead (as a chat user message)\n";
-    private static final List<String> OWN_FLAGS = List.of("--gen-length", "--prompt-length", "--prompt");
+    private static final List<String> OWN_FLAGS = List.of("--gen-length", "--prompt-length", "--prompt", "--batch");
 
-    /** Bytes per element the engine computes in: weights are widened to fp32 on load, activations are fp32. */
+    /** Bytes per element the engine computes in: fp32 activations and caches. */
     static final int LOADED_BYTES = 4;
     private static final int BF16_BYTES = 2;
 
@@ -55,6 +57,7 @@ final class InfoCommand {
         int genLength = DecodingOptions.DEFAULT_GEN_LENGTH;
         Integer promptLength = null;
         String prompt = null;
+        int batch = 1;
         try {
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
@@ -62,7 +65,7 @@ final class InfoCommand {
                     out.print(USAGE);
                     return 0;
                 }
-                if (!flag.equals("--model") && !flag.equals("--device") && !OWN_FLAGS.contains(flag)) {
+                if (!flag.equals("--model") && !flag.equals("--device") && !flag.equals("--dtype") && !OWN_FLAGS.contains(flag)) {
                     throw new IllegalArgumentException((flag.startsWith("-") ? "unknown option " + flag
                             : "unexpected argument '" + flag + "'") + "; elastic-cache info --help lists the options");
                 }
@@ -71,6 +74,7 @@ final class InfoCommand {
                     switch (flag) {
                         case "--gen-length" -> genLength = positive(flag, EngineArgs.integer(flag, v));
                         case "--prompt-length" -> promptLength = nonNegative(flag, EngineArgs.integer(flag, v));
+                        case "--batch" -> batch = positive(flag, EngineArgs.integer(flag, v));
                         default -> prompt = v;
                     }
                 }
@@ -84,7 +88,7 @@ final class InfoCommand {
             return 2;
         }
         try (ElasticCacheEngine engine = ElasticCacheEngine.load(shared.engineConfig())) {
-            print(out, engine, shared.model == null, genLength, promptLength, prompt);
+            print(out, engine, shared.model == null, genLength, promptLength, prompt, batch);
             return 0;
         } catch (RuntimeException | IOException e) {
             err.println("error: " + e.getMessage());
@@ -93,10 +97,11 @@ final class InfoCommand {
     }
 
     private static void print(PrintStream out, ElasticCacheEngine engine, boolean embedded, int genLength,
-            Integer promptLength, String prompt) throws IOException {
+            Integer promptLength, String prompt, int batch) throws IOException {
         ModelInfo info = engine.modelInfo();
         if (info.family() != dev.elasticcache.model.ModelFamily.LLADA) {
             printOtherFamily(out, engine);
+            printPlan(out, engine, promptLength == null ? 0 : promptLength, genLength, batch);
             return;
         }
         LladaConfig c = info.config();
@@ -131,9 +136,8 @@ final class InfoCommand {
             row(out, "weights on disk", String.join("+", dtypes) + ", " + bytes(disk) + " in " + reader.files().size()
                     + (reader.files().size() == 1 ? " file (" + reader.files().get(0).path().getFileName() + ")" : " shards"));
         }
-        long params = info.parameters();
-        row(out, "weights in memory", bytes(params * LOADED_BYTES) + " fp32 as loaded (the engine widens every dtype"
-                + " to fp32); bf16 would be " + bytes(params * BF16_BYTES));
+        row(out, "dtype", engine.config().dtype().spelling() + " -> " + (engine.diffusionModel().weightFootprint().mapped()
+                ? "16-bit weights mapped from the checkpoint, widened to fp32 per matrix" : "fp32 weights in memory"));
         long perToken = kvBytesPerToken(c, LOADED_BYTES);
         row(out, "KV cache per token", perToken + " B = 2 x " + c.nLayers() + " layers x " + c.nKvHeads() + " kv heads x "
                 + c.headDim() + " head dim x " + LOADED_BYTES + " B (fp32); bf16 " + kvBytesPerToken(c, BF16_BYTES) + " B");
@@ -164,6 +168,7 @@ final class InfoCommand {
                 + bytes(elastic * tokens) + " for the request");
         row(out, "device", info.device());
         row(out, "load time", String.format(Locale.ROOT, "%.3f s", info.loadTime().toNanos() / 1e9));
+        printPlan(out, engine, promptTokens, genLength, batch);
 
         ModelCard card = info.card();
         if (card.isTaskModel()) {
@@ -206,6 +211,16 @@ final class InfoCommand {
         row(out, "mask / eos", m.maskTokenId() + " / " + m.eosTokenId() + " (stops: <|endoftext|> " + m.eosTokenId() + stops + ")");
         row(out, "device", info.device());
         row(out, "load time", String.format(Locale.ROOT, "%.3f s", info.loadTime().toNanos() / 1e9));
+    }
+
+    /** The memory plan: weights, runtime, per-request activations and caches, and whether it fits. */
+    private static void printPlan(PrintStream out, ElasticCacheEngine engine, int promptTokens, int genLength, int batch) {
+        dev.elasticcache.engine.MemoryPlan plan = dev.elasticcache.engine.MemoryPlan.of(engine.diffusionModel(), promptTokens,
+                genLength, batch, dev.elasticcache.model.weights.MemoryBudget.totalMemory());
+        row(out, "memory plan", promptTokens + " prompt + " + genLength + " answer tokens, " + batch + " at once");
+        for (String line : plan.lines()) {
+            out.println("  " + line);
+        }
     }
 
     /** K and V of every layer for one token: {@code 2 * layers * kv_heads * head_dim * bytes}. */

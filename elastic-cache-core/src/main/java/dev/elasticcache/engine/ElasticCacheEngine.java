@@ -23,6 +23,7 @@ import dev.elasticcache.model.IntraOpThreads;
 import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.model.ModelFamily;
+import dev.elasticcache.model.weights.MemoryBudget;
 import dev.elasticcache.tokenizer.DreamTokenizer;
 import dev.elasticcache.tokenizer.LladaTokenizer;
 import dev.elasticcache.tokenizer.ChatMessage;
@@ -78,8 +79,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
     private final int[] stopIds;
     private final EngineConfig config;
     private final ModelInfo info;
+    /** Memory of this machine or container: what requests are planned against. */
+    private final long memory = MemoryBudget.totalMemory();
     private final ThreadPoolExecutor worker;
     private final Set<GenerationHandle> inFlight = ConcurrentHashMap.newKeySet();
+    /** The intra-op threads of a request that decodes alone (a batch gives its requests one each). */
+    private final int allCores;
     private final AtomicLong lastWallNanos = new AtomicLong(1_000_000_000L);
     private final Semaphore admission;
     private volatile boolean closed;
@@ -128,7 +133,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
         AtomicLong threadCount = new AtomicLong();
         // Batched, the cores go to concurrent requests: one intra-op thread each. Several decoding threads with
         // OpenMP teams of their own oversubscribe the cores (their idle team threads spin), measured 1x instead of 2x.
-        int intraOpThreads = threads > 1 ? 1 : IntraOpThreads.configured();
+        this.allCores = IntraOpThreads.configured();
+        int intraOpThreads = threads > 1 ? 1 : allCores;
         this.worker = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(() -> {
                 // Every decoding thread multiplies alike (a fresh thread may not: IntraOpThreads.configured).
@@ -267,6 +273,11 @@ public final class ElasticCacheEngine implements AutoCloseable {
         return gpus > 0 ? Device.gpu() : Device.cpu();
     }
 
+    /** The memory plan of {@code promptTokens + genLength}-token requests, as many at once as batches hold. */
+    public MemoryPlan memoryPlan(int promptTokens, int genLength) {
+        return MemoryPlan.of(model, promptTokens, genLength, config.maxBatchSize(), memory);
+    }
+
     /** Generates and waits for the answer (subject to the request's timeout). */
     public GenerationResult generate(GenerationRequest request) {
         return await(submit(request, null), timeoutOf(request));
@@ -317,6 +328,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
                 throw new GenerationTimeoutException(timeout);
             }
             if (batcher != null) {
+                // A request that starts alone has every core, whatever max-batch-size says (a lone step of a large
+                // model would otherwise run at half speed on two cores); requests that overlap get one each.
+                IntraOpThreads.set(inFlight.size() <= 1 ? allCores : 1);
                 batcher.join();
             }
             result = decode(request, handle, listener, deadline, timeout);
@@ -590,11 +604,28 @@ public final class ElasticCacheEngine implements AutoCloseable {
                     + options.genLength() + " = " + (ids.length + options.genLength())
                     + " exceeds the model's max sequence length " + max + "; shorten the prompt or lower genLength");
         }
+        checkMemory(ids.length, options.genLength());
         StructuredGeneration.Plan plan = request.structured() ? structured.plan(request, ids.length, options) : null;
         if (plan != null && !request.stopSequences().isEmpty() && plan.schema() != null) {
             throw new IllegalArgumentException("stop sequences cannot cut a schema document; remove them or the output schema");
         }
         return new PreparedRequest(ids, options, request.stopSequences(), request.trace(), plan, images);
+    }
+
+    /**
+     * Refuses a request whose caches and step activations, next to the weights and the requests that may run beside
+     * it, would not fit in memory (a clear 400 instead of an out-of-memory crash that would take every request down).
+     */
+    private void checkMemory(int promptTokens, int genLength) {
+        MemoryPlan plan = MemoryPlan.of(model, promptTokens, genLength, config.maxBatchSize(), memory);
+        if (!plan.fits()) {
+            MemoryPlan alone = MemoryPlan.of(model, promptTokens, genLength, 1, memory);
+            throw new IllegalArgumentException("the request does not fit in memory: " + promptTokens + " prompt tokens + "
+                    + genLength + " answer positions need " + MemoryBudget.size(plan.activationBytes() + plan.cacheBytes())
+                    + " per request (x " + plan.requests() + " decoding at once), " + MemoryBudget.size(plan.total())
+                    + " in all with the weights, of " + MemoryBudget.size(memory) + "; shorten the prompt or the generation"
+                    + " length" + (alone.fits() ? ", or lower max-batch-size" : ""));
+        }
     }
 
     private static String requireText(String text, String what) {

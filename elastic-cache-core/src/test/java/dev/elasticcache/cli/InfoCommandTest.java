@@ -7,9 +7,11 @@ import dev.elasticcache.checkpoint.RandomCheckpoint;
 import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.model.LladaConfig;
 import dev.elasticcache.model.LladaTensorLayout;
+import dev.elasticcache.model.weights.MemoryBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,19 @@ class InfoCommandTest {
         long kvPerToken = 2 /* K and V */ * 3 /* layers */ * 2 /* kv heads */ * 8 /* head dim */ * 4 /* fp32 */;
         assertThat(out).containsPattern("(?m)^KV cache per token +" + kvPerToken + " B = 2 x 3 layers x 2 kv heads x 8 head dim x 4 B");
         assertThat(out).containsPattern("(?m)^KV cache, request +" + kvPerToken * 32 + " B .* for 10 prompt \\+ 22 answer = 32 tokens");
-        assertThat(out).containsPattern("(?m)^weights in memory +" + parameters * 4 + " B ");
+        assertThat(out).containsPattern("(?m)^dtype +auto -> fp32 weights in memory$");
+        assertThat(out).containsPattern("(?m)^memory plan +10 prompt \\+ 22 answer tokens, 1 at once$");
+        assertThat(out).containsPattern("(?m)^  weights in memory +" + Pattern.quote(MemoryBudget.size(parameters * 4)) + " fp32$");
+        assertThat(out).containsPattern("(?m)^  total .* available: fits$");
+
+        CliIo mapped = CliIo.run("info", "--model", model.toString(), "--dtype", "bfloat16", "--batch", "3");
+        assertThat(mapped.code()).as(mapped.err()).isZero();
+        long vectors = 32 * (2 * 3 + 1); // three layers' two norms and the final norm, d 32
+        assertThat(mapped.out()).containsPattern("(?m)^dtype +bfloat16 -> 16-bit weights mapped from the checkpoint")
+                .containsPattern("(?m)^  weights mapped +" + Pattern.quote(MemoryBudget.size((parameters - vectors) * 2)) + " 16-bit")
+                .containsPattern("(?m)^  per request .*, x 3$");
+        assertThat(CliIo.run("info", "--model", model.toString(), "--dtype", "float16").err())
+                .contains("this checkpoint stores BF16; use dtype bfloat16 or auto");
 
         long disk;
         try (Stream<Path> files = Files.list(model)) {

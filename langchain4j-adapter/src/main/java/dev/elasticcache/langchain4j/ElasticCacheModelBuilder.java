@@ -2,6 +2,7 @@ package dev.elasticcache.langchain4j;
 
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.model.weights.WeightDtype;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
     ElasticCacheEngine engine;
     Path modelDir;
     EngineConfig engineConfig;
+    WeightDtype dtype;
     ChatRequestParameters defaultRequestParameters;
     List<ChatModelListener> listeners;
     Duration timeout;
@@ -50,6 +52,20 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
     }
 
     /**
+     * How an owned engine keeps the weights: {@code auto} (default: fp32 when it fits in memory, else the
+     * checkpoint's 16-bit weights, mapped), {@code float32}, {@code bfloat16} or {@code float16}.
+     */
+    public B dtype(WeightDtype dtype) {
+        this.dtype = dtype;
+        return self();
+    }
+
+    /** {@link #dtype(WeightDtype)} by its spelling: auto, float32, bfloat16 or float16. */
+    public B dtype(String dtype) {
+        return dtype(WeightDtype.parse(dtype));
+    }
+
+    /**
      * Defaults for every request (a request's own parameters override them): a plain
      * {@code ChatRequestParameters} or {@link ElasticCacheChatRequestParameters} with decoding knobs.
      */
@@ -75,7 +91,7 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
 
     /** The engine support this builder describes (loads the engine unless one was shared). */
     ElasticCacheSupport support() {
-        return ElasticCacheSupport.create(engine, modelDir, engineConfig, defaultRequestParameters, timeout);
+        return ElasticCacheSupport.create(engine, modelDir, engineConfig, dtype, defaultRequestParameters, timeout);
     }
 
     /** The listeners as an immutable list. */

@@ -7,6 +7,7 @@ import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
@@ -70,9 +71,9 @@ final class ElasticCacheSupport {
      * any request, and an engine loaded for this call is closed again.
      */
     static ElasticCacheSupport create(ElasticCacheEngine sharedEngine, Path modelDir, EngineConfig engineConfig,
-            ChatRequestParameters userDefaults, Duration timeout) {
-        if (sharedEngine != null && (modelDir != null || engineConfig != null)) {
-            throw new IllegalArgumentException("set either engine(...) (shared) or modelDir(...)/engineConfig(...)"
+            WeightDtype dtype, ChatRequestParameters userDefaults, Duration timeout) {
+        if (sharedEngine != null && (modelDir != null || engineConfig != null || dtype != null)) {
+            throw new IllegalArgumentException("set either engine(...) (shared) or modelDir(...)/engineConfig(...)/dtype(...)"
                     + " (the model loads and owns its engine), not both");
         }
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
@@ -89,6 +90,9 @@ final class ElasticCacheSupport {
             EngineConfig config = engineConfig != null ? engineConfig : EngineConfig.defaults();
             if (modelDir != null) {
                 config = config.toBuilder().modelDir(modelDir).build();
+            }
+            if (dtype != null) {
+                config = config.toBuilder().dtype(dtype).build();
             }
             engine = ElasticCacheEngine.load(config);
             owns = true;

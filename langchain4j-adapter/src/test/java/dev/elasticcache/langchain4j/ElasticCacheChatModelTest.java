@@ -10,6 +10,7 @@ import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationHandle;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationTimeoutException;
+import dev.elasticcache.model.weights.WeightDtype;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ImageContent;
@@ -328,6 +329,24 @@ class ElasticCacheChatModelTest {
         owned.close();
         assertThat(ownEngine.isClosed()).isTrue();
         assertThatThrownBy(() -> owned.chat("hi")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void dtype_keeps_a_bf16_checkpoint_mapped_and_answers_as_fp32_does(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path folder = dev.elasticcache.checkpoint.RandomCheckpoint.write(dir, dev.elasticcache.checkpoint.RandomCheckpoint
+                .tinyConfig().build(), 4, dev.elasticcache.checkpoint.DType.BF16, 1);
+        ChatRequestParameters four = ChatRequestParameters.builder().maxOutputTokens(8).build();
+        try (ElasticCacheChatModel mapped = ElasticCacheChatModel.builder().modelDir(folder).dtype("bfloat16")
+                        .defaultRequestParameters(four).build();
+                ElasticCacheChatModel widened = ElasticCacheChatModel.builder().modelDir(folder).dtype(WeightDtype.FLOAT32)
+                        .defaultRequestParameters(four).build()) {
+            assertThat(mapped.engine().config().dtype()).isEqualTo(WeightDtype.BFLOAT16);
+            assertThat(mapped.engine().diffusionModel().weightFootprint().mapped()).isTrue();
+            assertThat(widened.engine().diffusionModel().weightFootprint().mapped()).isFalse();
+            assertThat(mapped.chat("Uppercase: robot")).isEqualTo(widened.chat("Uppercase: robot"));
+        }
+        assertThatThrownBy(() -> ElasticCacheChatModel.builder().dtype("int8"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use one of auto, float32, bfloat16, float16");
     }
 
     @Test

@@ -19,6 +19,9 @@ import java.util.List;
  * product is the fp32 path's bit for bit, whole or widened in slices.
  */
 public final class MappedLinear implements Linear {
+    /** Slices of a matrix assembled in pieces are copied at once, so they need not be large. */
+    private static final long SLICE_BYTES = 256L << 20;
+
     private final List<StoredTensor> parts;
     private final long rows;
     private final long cols;
@@ -67,11 +70,11 @@ public final class MappedLinear implements Linear {
                 scratch.release(buffer);
             }
         }
-        // Larger than one scratch buffer (an output head over 2 GiB in fp32): widened slice by slice into one
+        // Larger than one scratch buffer (an output head over 2 GiB in fp32, Dream-7B's): widened slice by slice into one
         // array, then multiplied once. Splitting the product instead would change libtorch's blocking, and bits.
         try (NDManager widened = x.getManager().newSubManager()) {
-            NDArray w = widened.zeros(new Shape(rows, cols), DataType.FLOAT32);
-            long sliceRows = Math.max(1, scratch.maxBytes() / (cols * 4));
+            NDArray w = widened.create(new Shape(rows, cols), DataType.FLOAT32); // uninitialised: every row is set below
+            long sliceRows = Math.max(1, Math.min(scratch.maxBytes(), SLICE_BYTES) / (cols * 4));
             for (long r = 0; r < rows; r += sliceRows) {
                 long to = Math.min(rows, r + sliceRows);
                 ByteBuffer buffer = scratch.acquire((to - r) * cols * 4);

@@ -80,18 +80,25 @@ public final class MemoryBudget {
         };
         long needed = keep ? parameters(reader) * 2 : fp32 + FP32_HEADROOM;
         if (needed > memory) {
-            throw new CheckpointException(reader.folder() + ": the weights need " + gib(needed) + " ("
-                    + (keep ? "16-bit, mapped" : "fp32 plus " + gib(FP32_HEADROOM) + " of headroom") + ") but this "
-                    + "machine or container has " + gib(memory) + (keep || !stored16
+            throw new CheckpointException(reader.folder() + ": the weights need " + size(needed) + " ("
+                    + (keep ? "16-bit, mapped" : "fp32 plus " + size(FP32_HEADROOM) + " of headroom") + ") but this "
+                    + "machine or container has " + size(memory) + (keep || !stored16
                             ? "; use a machine with more memory"
                             : "; use dtype auto or " + (stored == DType.BF16 ? "bfloat16" : "float16")
-                                    + " to keep the weights 16-bit (" + gib(parameters(reader) * 2) + ")"));
+                                    + " to keep the weights 16-bit (" + size(parameters(reader) * 2) + ")"));
         }
         return keep;
     }
 
-    /** Bytes as GiB with one decimal. */
-    public static String gib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) GIB);
+    /** Bytes in the largest binary unit that keeps a whole part (KiB, MiB, GiB), one decimal. */
+    public static String size(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -14,10 +14,21 @@ import java.util.Arrays;
  * matmuls of one step as it really ran).
  */
 final class CostModel {
-    private final LladaConfig config;
+    /** The shape facts the counts need, from a LLaDA config or any loaded model. */
+    record Dims(int nLayers, int dModel, int headDim, int nHeads, int nKvHeads, int mlpHiddenSize, int embeddingSize) {}
 
-    CostModel(LladaConfig config) {
-        this.config = config;
+    private final Dims config;
+
+    CostModel(LladaConfig c) {
+        this(new Dims(c.nLayers(), c.dModel(), c.headDim(), c.nHeads(), c.nKvHeads(), c.mlpHiddenSize(), c.embeddingSize()));
+    }
+
+    CostModel(dev.elasticcache.model.DiffusionModel m) {
+        this(new Dims(m.layers(), m.hiddenSize(), m.headDim(), m.heads(), m.kvHeads(), m.mlpHiddenSize(), m.logitsWidth()));
+    }
+
+    CostModel(Dims shape) {
+        this.config = shape;
     }
 
     /** FLOPs of one computed row in one layer, attending over {@code keys} positions. */

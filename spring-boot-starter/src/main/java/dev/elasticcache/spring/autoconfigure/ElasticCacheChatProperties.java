@@ -5,6 +5,7 @@ import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.spring.ai.ElasticCacheChatOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,13 @@ public class ElasticCacheChatProperties implements InitializingBean {
     /** Where the weights live: cpu, gpu (CUDA; fails when none is visible) or auto (gpu when available). */
     private String device = "cpu";
 
+    /**
+     * How the weights are kept: auto (fp32 when it fits in memory, else the checkpoint's 16-bit weights), float32
+     * (widened at load: fastest on a CPU), bfloat16 or float16 (kept as the checkpoint stores them, mapped from its
+     * files, each matrix widened to fp32 as it multiplies: half the memory). Tokens are the same either way.
+     */
+    private String dtype = "auto";
+
     /** Requests that may wait while a batch decodes; further requests are refused at once (HTTP 429/503). */
     private int queueCapacity = 16;
 
@@ -64,6 +72,8 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public void setEmbeddedModel(String embeddedModel) { this.embeddedModel = embeddedModel; }
     public String getDevice() { return device; }
     public void setDevice(String device) { this.device = device; }
+    public String getDtype() { return dtype; }
+    public void setDtype(String dtype) { this.dtype = dtype; }
     public int getQueueCapacity() { return queueCapacity; }
     public void setQueueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; }
     public Duration getRequestTimeout() { return requestTimeout; }
@@ -76,7 +86,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
 
     /** The engine configuration these properties describe. */
     public EngineConfig toEngineConfig() {
-        return EngineConfig.builder().modelDir(modelDir).embeddedModel(embeddedModel).device(device).queueCapacity(queueCapacity)
+        return EngineConfig.builder().modelDir(modelDir).embeddedModel(embeddedModel).device(device).dtype(dtype).queueCapacity(queueCapacity)
                 .requestTimeout(requestTimeout).maxToolRounds(maxToolRounds).maxBatchSize(maxBatchSize).defaultOptions(toDecodingOptions()).build();
     }
 
@@ -99,6 +109,11 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public void afterPropertiesSet() {
         String opt = PREFIX + ".chat.options.";
         require(device != null && Set.of("cpu", "gpu", "auto").contains(device), PREFIX + ".device must be one of cpu, gpu, auto, got " + device);
+        try {
+            WeightDtype.parse(dtype);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + ".dtype: " + e.getMessage());
+        }
         require(EmbeddedModel.NAMES.contains(embeddedModel), PREFIX + ".embedded-model must be one of "
                 + EmbeddedModel.NAMES + " (or set " + PREFIX + ".model-dir), got " + embeddedModel);
         require(queueCapacity >= 0, PREFIX + ".queue-capacity must be >= 0, got " + queueCapacity);

@@ -27,6 +27,7 @@ class ConfigurationMetadataTests {
         String o = "spring.ai.elastic-cache.chat.options.";
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("spring.ai.elastic-cache.device", "cpu");
+        defaults.put("spring.ai.elastic-cache.dtype", "auto");
         defaults.put("spring.ai.elastic-cache.queue-capacity", "16");
         defaults.put("spring.ai.elastic-cache.embedded-model", "tiny-llada");
         defaults.put("spring.ai.elastic-cache.request-timeout", "5m");

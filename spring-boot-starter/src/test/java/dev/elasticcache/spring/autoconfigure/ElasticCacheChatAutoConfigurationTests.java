@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.spring.TestModels;
 import dev.elasticcache.spring.ai.ElasticCacheChatModel;
 import dev.elasticcache.spring.ai.ElasticCacheChatOptions;
@@ -79,6 +80,7 @@ class ElasticCacheChatAutoConfigurationTests {
     void bindsEngineAndChatOptionProperties() {
         withModel.withPropertyValues(
                 "spring.ai.elastic-cache.device=auto",
+                "spring.ai.elastic-cache.dtype=float32",
                 "spring.ai.elastic-cache.queue-capacity=4",
                 "spring.ai.elastic-cache.max-batch-size=3",
                 "spring.ai.elastic-cache.request-timeout=90s",
@@ -98,6 +100,7 @@ class ElasticCacheChatAutoConfigurationTests {
                     assertThat(context).hasNotFailed();
                     EngineConfig config = context.getBean(ElasticCacheEngine.class).config();
                     assertThat(config.device()).isEqualTo("auto");
+                    assertThat(config.dtype()).isEqualTo(WeightDtype.FLOAT32);
                     assertThat(config.queueCapacity()).isEqualTo(4);
                     assertThat(config.maxBatchSize()).isEqualTo(3);
                     assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -136,6 +139,7 @@ class ElasticCacheChatAutoConfigurationTests {
             assertThat(options.getStopSequences()).isNull();
             EngineConfig config = context.getBean(ElasticCacheEngine.class).config();
             assertThat(config.device()).isEqualTo("cpu");
+            assertThat(config.dtype()).isEqualTo(WeightDtype.AUTO);
             assertThat(config.queueCapacity()).isEqualTo(16);
             assertThat(config.maxBatchSize()).isEqualTo(EngineConfig.DEFAULT_MAX_BATCH_SIZE);
             assertThat(config.requestTimeout()).isEqualTo(Duration.ofMinutes(5));
@@ -156,6 +160,8 @@ class ElasticCacheChatAutoConfigurationTests {
                 "spring.ai.elastic-cache.chat.options.temperature must be >= 0, got -1.0");
         assertStartupFailure("spring.ai.elastic-cache.device=tpu",
                 "spring.ai.elastic-cache.device must be one of cpu, gpu, auto, got tpu");
+        assertStartupFailure("spring.ai.elastic-cache.dtype=int4",
+                "spring.ai.elastic-cache.dtype: dtype 'int4' is not known; use one of auto, float32, bfloat16, float16");
         assertStartupFailure("spring.ai.elastic-cache.queue-capacity=-1",
                 "spring.ai.elastic-cache.queue-capacity must be >= 0, got -1");
         assertStartupFailure("spring.ai.elastic-cache.request-timeout=0s",

@@ -1,0 +1,69 @@
+package dev.elasticcache.engine;
+
+import dev.elasticcache.model.DiffusionModel;
+import dev.elasticcache.model.weights.MemoryBudget;
+import dev.elasticcache.model.weights.WeightFootprint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a loaded model and its requests need in memory, from the model's shapes and where its weights are: the
+ * engine refuses a request whose plan does not fit, and {@code elastic-cache info} prints it.
+ *
+ * <p>Per request, a step holds one layer's intermediates at a time (the forward frees them layer by layer); the
+ * largest step is the first, over all {@code N = prompt + answer} rows: about {@code N (23 d + 5 mlp) 4 B} plus
+ * the attention scores {@code 3 H N^2 4 B}, and the logits of the answer rows. Elastic-Cache, the strategy that
+ * caches most, keeps each layer's keys, values, queries and inputs: {@code layers N (2 Hkv hd + H hd + d) 4 B}.
+ *
+ * @param weights where the weights are (the widening scratch counts once per concurrent forward)
+ * @param runtimeBytes the JVM, libtorch and tokenizer, measured at about 1 GiB
+ * @param activationBytes the largest step's intermediates of one request
+ * @param cacheBytes one request's caches
+ * @param requests requests decoding at once
+ * @param available memory of this machine or container
+ */
+public record MemoryPlan(WeightFootprint weights, long runtimeBytes, long activationBytes, long cacheBytes, int requests,
+        long available) {
+    static final long RUNTIME_BYTES = 1L << 30;
+
+    /** The plan of {@code requests} requests of {@code promptTokens + genLength} tokens on {@code model}. */
+    public static MemoryPlan of(DiffusionModel model, int promptTokens, int genLength, int requests, long available) {
+        long n = (long) promptTokens + genLength;
+        long d = model.hiddenSize();
+        long layerRows = n * (23 * d + 5L * model.mlpHiddenSize()) * 4;
+        long scores = 3L * model.heads() * n * n * 4;
+        long logits = (long) genLength * model.logitsWidth() * 4;
+        long perToken = (2L * model.kvHeads() * model.headDim() + (long) model.heads() * model.headDim() + d) * 4;
+        return new MemoryPlan(model.weightFootprint(), RUNTIME_BYTES, layerRows + scores + logits,
+                model.layers() * n * perToken, requests, available);
+    }
+
+    /** Everything: weights (mapped ones too: they must stay in the page cache), scratch, runtime and the requests. */
+    public long total() {
+        return weights.residentBytes() + weights.mappedBytes() + weights.scratchBytes() + runtimeBytes
+                + requests * (activationBytes + cacheBytes);
+    }
+
+    public boolean fits() {
+        return total() <= available;
+    }
+
+    /** The plan as labelled lines, for {@code info} and error messages. */
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        out.add("weights in memory   " + MemoryBudget.size(weights.residentBytes()) + " fp32"
+                + (weights.mapped() ? " (norms and biases)" : ""));
+        if (weights.mapped()) {
+            out.add("weights mapped      " + MemoryBudget.size(weights.mappedBytes())
+                    + " 16-bit, in the page cache, widened per matrix");
+            out.add("widening scratch    " + MemoryBudget.size(weights.scratchBytes()) + " per concurrent forward");
+        }
+        out.add("runtime             " + MemoryBudget.size(runtimeBytes) + " (JVM, libtorch, tokenizer)");
+        out.add(String.format(Locale.ROOT, "per request         %s step activations + %s caches%s",
+                MemoryBudget.size(activationBytes), MemoryBudget.size(cacheBytes), requests > 1 ? ", x " + requests : ""));
+        out.add("total               " + MemoryBudget.size(total()) + " of " + MemoryBudget.size(available)
+                + (fits() ? " available: fits" : " available: does NOT fit"));
+        return out;
+    }
+}
