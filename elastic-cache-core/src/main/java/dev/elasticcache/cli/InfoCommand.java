@@ -215,9 +215,11 @@ final class InfoCommand {
 
     /** The memory plan: weights, runtime, per-request activations and caches, and whether it fits. */
     private static void printPlan(PrintStream out, ElasticCacheEngine engine, int promptTokens, int genLength, int batch) {
+        dev.elasticcache.decode.Strategy strategy = engine.defaultOptions().strategy();
         dev.elasticcache.engine.MemoryPlan plan = dev.elasticcache.engine.MemoryPlan.of(engine.diffusionModel(), promptTokens,
-                genLength, batch, dev.elasticcache.model.weights.MemoryBudget.totalMemory());
-        row(out, "memory plan", promptTokens + " prompt + " + genLength + " answer tokens, " + batch + " at once");
+                genLength, strategy, batch, dev.elasticcache.model.weights.MemoryBudget.totalMemory());
+        row(out, "memory plan", promptTokens + " prompt + " + genLength + " answer tokens, " + batch + " at once, "
+                + strategy.id());
         for (String line : plan.lines()) {
             out.println("  " + line);
         }

@@ -12,6 +12,7 @@ import dev.elasticcache.decode.DecodeResult;
 import dev.elasticcache.decode.DecodeRun;
 import dev.elasticcache.decode.Decoder;
 import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.decode.DecodingStats;
 import dev.elasticcache.decode.StructuredDecoder;
 import dev.elasticcache.structured.InfillSettings;
@@ -274,8 +275,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
     }
 
     /** The memory plan of {@code promptTokens + genLength}-token requests, as many at once as batches hold. */
-    public MemoryPlan memoryPlan(int promptTokens, int genLength) {
-        return MemoryPlan.of(model, promptTokens, genLength, config.maxBatchSize(), memory);
+    public MemoryPlan memoryPlan(int promptTokens, int genLength, Strategy strategy) {
+        return MemoryPlan.of(model, promptTokens, genLength, strategy, config.maxBatchSize(), memory);
     }
 
     /** Generates and waits for the answer (subject to the request's timeout). */
@@ -604,7 +605,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
                     + options.genLength() + " = " + (ids.length + options.genLength())
                     + " exceeds the model's max sequence length " + max + "; shorten the prompt or lower genLength");
         }
-        checkMemory(ids.length, options.genLength());
+        checkMemory(ids.length, options);
         StructuredGeneration.Plan plan = request.structured() ? structured.plan(request, ids.length, options) : null;
         if (plan != null && !request.stopSequences().isEmpty() && plan.schema() != null) {
             throw new IllegalArgumentException("stop sequences cannot cut a schema document; remove them or the output schema");
@@ -616,12 +617,14 @@ public final class ElasticCacheEngine implements AutoCloseable {
      * Refuses a request whose caches and step activations, next to the weights and the requests that may run beside
      * it, would not fit in memory (a clear 400 instead of an out-of-memory crash that would take every request down).
      */
-    private void checkMemory(int promptTokens, int genLength) {
-        MemoryPlan plan = MemoryPlan.of(model, promptTokens, genLength, config.maxBatchSize(), memory);
+    private void checkMemory(int promptTokens, DecodingOptions options) {
+        int genLength = options.genLength();
+        MemoryPlan plan = MemoryPlan.of(model, promptTokens, genLength, options.strategy(), config.maxBatchSize(), memory);
         if (!plan.fits()) {
-            MemoryPlan alone = MemoryPlan.of(model, promptTokens, genLength, 1, memory);
+            MemoryPlan alone = MemoryPlan.of(model, promptTokens, genLength, options.strategy(), 1, memory);
             throw new IllegalArgumentException("the request does not fit in memory: " + promptTokens + " prompt tokens + "
-                    + genLength + " answer positions need " + MemoryBudget.size(plan.activationBytes() + plan.cacheBytes())
+                    + genLength + " answer positions with " + options.strategy().id() + " need "
+                    + MemoryBudget.size(plan.activationBytes() + plan.cacheBytes())
                     + " per request (x " + plan.requests() + " decoding at once), " + MemoryBudget.size(plan.total())
                     + " in all with the weights, of " + MemoryBudget.size(memory) + "; shorten the prompt or the generation"
                     + " length" + (alone.fits() ? ", or lower max-batch-size" : ""));

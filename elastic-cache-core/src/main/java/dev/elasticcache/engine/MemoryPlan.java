@@ -1,5 +1,6 @@
 package dev.elasticcache.engine;
 
+import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.model.DiffusionModel;
 import dev.elasticcache.model.weights.MemoryBudget;
 import dev.elasticcache.model.weights.WeightFootprint;
@@ -13,8 +14,9 @@ import java.util.Locale;
  *
  * <p>Per request, a step holds one layer's intermediates at a time (the forward frees them layer by layer); the
  * largest step is the first, over all {@code N = prompt + answer} rows: about {@code N (23 d + 5 mlp) 4 B} plus
- * the attention scores {@code 3 H N^2 4 B}, and the logits of the answer rows. Elastic-Cache, the strategy that
- * caches most, keeps each layer's keys, values, queries and inputs: {@code layers N (2 Hkv hd + H hd + d) 4 B}.
+ * the attention scores {@code 3 H N^2 4 B}, and the logits of the answer rows. The caches depend on the strategy:
+ * Elastic-Cache keeps each layer's keys, values, queries and inputs ({@code layers N (2 Hkv hd + H hd + d) 4 B}),
+ * Fast-dLLM's prefix and dual caches the keys and values ({@code layers N 2 Hkv hd 4 B}), the others nothing.
  *
  * @param weights where the weights are (the widening scratch counts once per concurrent forward)
  * @param runtimeBytes the JVM, libtorch and tokenizer, measured at about 1 GiB
@@ -27,14 +29,20 @@ public record MemoryPlan(WeightFootprint weights, long runtimeBytes, long activa
         long available) {
     static final long RUNTIME_BYTES = 1L << 30;
 
-    /** The plan of {@code requests} requests of {@code promptTokens + genLength} tokens on {@code model}. */
-    public static MemoryPlan of(DiffusionModel model, int promptTokens, int genLength, int requests, long available) {
+    /** The plan of {@code requests} requests of {@code promptTokens + genLength} tokens decoded with {@code strategy}. */
+    public static MemoryPlan of(DiffusionModel model, int promptTokens, int genLength, Strategy strategy, int requests,
+            long available) {
         long n = (long) promptTokens + genLength;
         long d = model.hiddenSize();
         long layerRows = n * (23 * d + 5L * model.mlpHiddenSize()) * 4;
         long scores = 3L * model.heads() * n * n * 4;
         long logits = (long) genLength * model.logitsWidth() * 4;
-        long perToken = (2L * model.kvHeads() * model.headDim() + (long) model.heads() * model.headDim() + d) * 4;
+        long keysAndValues = 2L * model.kvHeads() * model.headDim();
+        long perToken = 4 * switch (strategy) {
+            case ELASTIC -> keysAndValues + (long) model.heads() * model.headDim() + d;
+            case FAST_DLLM_PREFIX, FAST_DLLM_DUAL -> keysAndValues;
+            case LLADA, FAST_DLLM -> 0;
+        };
         return new MemoryPlan(model.weightFootprint(), RUNTIME_BYTES, layerRows + scores + logits,
                 model.layers() * n * perToken, requests, available);
     }

@@ -41,7 +41,7 @@ public final class SiglipVisionTower {
      * Features of a batch of tiles.
      *
      * @param pixels {@code [n, channels, imageSize, imageSize]} normalised float32 pixels
-     * @return {@code [n, patches, hidden]}, owned by the manager of {@code pixels}; temporaries are freed
+     * @return {@code [n, patches, hidden]}, owned by the manager of {@code pixels}; temporaries are freed layer by layer
      */
     public NDArray forward(NDArray pixels) {
         SiglipConfig t = config.tower();
@@ -54,7 +54,13 @@ public final class SiglipVisionTower {
         try (NDManager scope = out.newSubManager()) {
             NDArray x = embed(pixels, scope);
             for (VisionWeights.Layer layer : weights.layers()) {
-                x = layer(x, layer);
+                // One layer's intermediates at a time: ops join their first operand's manager, so x moved into the
+                // layer's scope takes them there, and only the layer's output moves back out.
+                try (NDManager layerScope = scope.newSubManager()) {
+                    x.attach(layerScope);
+                    x = layer(x, layer);
+                    x.attach(scope);
+                }
             }
             x.attach(out);
             return x;

@@ -39,7 +39,7 @@ class InfoCommandTest {
         assertThat(out).containsPattern("(?m)^KV cache per token +" + kvPerToken + " B = 2 x 3 layers x 2 kv heads x 8 head dim x 4 B");
         assertThat(out).containsPattern("(?m)^KV cache, request +" + kvPerToken * 32 + " B .* for 10 prompt \\+ 22 answer = 32 tokens");
         assertThat(out).containsPattern("(?m)^dtype +auto -> fp32 weights in memory$");
-        assertThat(out).containsPattern("(?m)^memory plan +10 prompt \\+ 22 answer tokens, 1 at once$");
+        assertThat(out).containsPattern("(?m)^memory plan +10 prompt \\+ 22 answer tokens, 1 at once, elastic$");
         assertThat(out).containsPattern("(?m)^  weights in memory +" + Pattern.quote(MemoryBudget.size(parameters * 4)) + " fp32$");
         assertThat(out).containsPattern("(?m)^  total .* available: fits$");
 
