@@ -88,12 +88,21 @@ public final class CheckpointWriter {
             w.write(folder.resolve(fileName));
             total += w.dataSize();
         }
+        writeIndex(folder, weightMap, total);
+        return fileNames;
+    }
+
+    /**
+     * Writes {@code model.safetensors.index.json} into {@code folder}: {@code metadata.total_size} (data bytes of all
+     * shards) and the {@code weight_map} from tensor name to shard file.
+     */
+    public static void writeIndex(Path folder, Map<String, String> weightMap, long totalSize) {
         JsonObject index = new JsonObject();
         JsonObject meta = new JsonObject();
-        meta.addProperty("total_size", total);
+        meta.addProperty("total_size", totalSize);
         index.add("metadata", meta);
         JsonObject wm = new JsonObject();
-        weightMap.forEach(wm::addProperty);
+        new TreeMap<>(weightMap).forEach(wm::addProperty);
         index.add("weight_map", wm);
         try {
             Files.writeString(folder.resolve(CheckpointReader.INDEX_FILE),
@@ -101,7 +110,6 @@ public final class CheckpointWriter {
         } catch (IOException e) {
             throw new UncheckedIOException(folder + ": cannot write " + CheckpointReader.INDEX_FILE + ": " + e.getMessage(), e);
         }
-        return fileNames;
     }
 
     /** Hugging Face shard name, e.g. {@code model-00001-of-00003.safetensors}. */

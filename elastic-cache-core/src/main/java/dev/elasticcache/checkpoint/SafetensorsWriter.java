@@ -106,14 +106,7 @@ public final class SafetensorsWriter {
             header.add(e.name(), t);
             offset += bytes;
         }
-        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) & ~7;
-        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        head.putLong(padded).put(json);
-        while (head.hasRemaining()) {
-            head.put((byte) ' ');
-        }
-        head.flip();
+        ByteBuffer head = headerBytes(header);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
@@ -141,6 +134,21 @@ public final class SafetensorsWriter {
         } catch (IOException ex) {
             throw new UncheckedIOException(file + ": cannot write safetensors file: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * The file's first bytes for {@code header}: its length as a little-endian u64, then the JSON padded with spaces to
+     * a multiple of 8 bytes (so every tensor's data is 8-byte aligned and can be mapped in place), ready to write.
+     */
+    public static ByteBuffer headerBytes(JsonObject header) {
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) & ~7;
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        return head.flip();
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {

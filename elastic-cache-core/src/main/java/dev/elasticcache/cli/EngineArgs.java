@@ -27,8 +27,9 @@ final class EngineArgs {
                                     tokenizer), or an embedded model: tiny-llada (the default, text) or
                                     tiny-llada-v (vision: reads one to three letters or digits in an image)
               --device cpu|gpu|auto where the weights live (default cpu)
-              --dtype D             auto|float32|bfloat16|float16: weights widened to fp32 at load, or
-                                    kept 16-bit, mapped from the checkpoint (default auto: fp32 if it fits)
+              --dtype D             auto|float32|bfloat16|float16|float16-compute: weights widened to fp32 at
+                                    load, or kept 16-bit, mapped from the checkpoint (default auto: fp32 if
+                                    it fits); float16-compute multiplies in fp16 (GPUs)
               --strategy S          llada|fast-dllm|fast-dllm-prefix|fast-dllm-dual|elastic (default elastic)
               --gen-length N        answer positions (default 128)      --block-length N  block size (default 32)
               --steps N             llada steps, 0 = one token per step --window N        elastic window (default 16)

@@ -38,7 +38,7 @@ final class InfoCommand {
             + "  KV cache, device, load time, the task families and examples of its card, the infill settings.\n"
             + "  --model DIR           LLaDA checkpoint folder; default: the embedded tiny-llada model\n"
             + "  --device cpu|gpu|auto where the weights live (default cpu)\n"
-            + "  --dtype D             auto|float32|bfloat16|float16: how the weights are kept (default auto)\n"
+            + "  --dtype D             auto|float32|bfloat16|float16|float16-compute: how the weights are kept\n"
             + "  --batch N             requests decoding at once, for the memory plan (default 1)\n"
             + "  --gen-length N        answer length for the KV cache estimate (default "
             + DecodingOptions.DEFAULT_GEN_LENGTH + ")\n"
@@ -216,8 +216,7 @@ final class InfoCommand {
     /** The memory plan: weights, runtime, per-request activations and caches, and whether it fits. */
     private static void printPlan(PrintStream out, ElasticCacheEngine engine, int promptTokens, int genLength, int batch) {
         dev.elasticcache.decode.Strategy strategy = engine.defaultOptions().strategy();
-        dev.elasticcache.engine.MemoryPlan plan = dev.elasticcache.engine.MemoryPlan.of(engine.diffusionModel(), promptTokens,
-                genLength, strategy, batch, dev.elasticcache.model.weights.MemoryBudget.totalMemory());
+        dev.elasticcache.engine.MemoryPlan plan = engine.memoryPlan(promptTokens, genLength, strategy, batch);
         row(out, "memory plan", promptTokens + " prompt + " + genLength + " answer tokens, " + batch + " at once, "
                 + strategy.id());
         for (String line : plan.lines()) {

@@ -276,7 +276,13 @@ public final class ElasticCacheEngine implements AutoCloseable {
 
     /** The memory plan of {@code promptTokens + genLength}-token requests, as many at once as batches hold. */
     public MemoryPlan memoryPlan(int promptTokens, int genLength, Strategy strategy) {
-        return MemoryPlan.of(model, promptTokens, genLength, strategy, config.maxBatchSize(), memory);
+        return memoryPlan(promptTokens, genLength, strategy, config.maxBatchSize());
+    }
+
+    /** The memory plan of {@code requests} requests decoding at once. */
+    public MemoryPlan memoryPlan(int promptTokens, int genLength, Strategy strategy, int requests) {
+        return MemoryPlan.of(model, vision == null ? 0 : vision.residentBytes(), promptTokens, genLength, strategy, requests,
+                memory);
     }
 
     /** Generates and waits for the answer (subject to the request's timeout). */
@@ -619,9 +625,9 @@ public final class ElasticCacheEngine implements AutoCloseable {
      */
     private void checkMemory(int promptTokens, DecodingOptions options) {
         int genLength = options.genLength();
-        MemoryPlan plan = MemoryPlan.of(model, promptTokens, genLength, options.strategy(), config.maxBatchSize(), memory);
+        MemoryPlan plan = memoryPlan(promptTokens, genLength, options.strategy());
         if (!plan.fits()) {
-            MemoryPlan alone = MemoryPlan.of(model, promptTokens, genLength, options.strategy(), 1, memory);
+            MemoryPlan alone = memoryPlan(promptTokens, genLength, options.strategy(), 1);
             throw new IllegalArgumentException("the request does not fit in memory: " + promptTokens + " prompt tokens + "
                     + genLength + " answer positions with " + options.strategy().id() + " need "
                     + MemoryBudget.size(plan.activationBytes() + plan.cacheBytes())

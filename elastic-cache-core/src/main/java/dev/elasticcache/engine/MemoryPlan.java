@@ -18,20 +18,22 @@ import java.util.Locale;
  * Elastic-Cache keeps each layer's keys, values, queries and inputs ({@code layers N (2 Hkv hd + H hd + d) 4 B}),
  * Fast-dLLM's prefix and dual caches the keys and values ({@code layers N 2 Hkv hd 4 B}), the others nothing.
  *
- * @param weights where the weights are (the widening scratch counts once per concurrent forward)
+ * @param weights where the language model's weights are (the widening scratch counts once per concurrent forward; a
+ *     transient matrix, the head, is widened after the layers, when their intermediates are gone)
+ * @param otherBytes other weights in memory: a vision tower and projector
  * @param runtimeBytes the JVM, libtorch and tokenizer, measured at about 1 GiB
  * @param activationBytes the largest step's intermediates of one request
  * @param cacheBytes one request's caches
  * @param requests requests decoding at once
  * @param available memory of this machine or container
  */
-public record MemoryPlan(WeightFootprint weights, long runtimeBytes, long activationBytes, long cacheBytes, int requests,
-        long available) {
+public record MemoryPlan(WeightFootprint weights, long otherBytes, long runtimeBytes, long activationBytes, long cacheBytes,
+        int requests, long available) {
     static final long RUNTIME_BYTES = 1L << 30;
 
     /** The plan of {@code requests} requests of {@code promptTokens + genLength} tokens decoded with {@code strategy}. */
-    public static MemoryPlan of(DiffusionModel model, int promptTokens, int genLength, Strategy strategy, int requests,
-            long available) {
+    public static MemoryPlan of(DiffusionModel model, long otherBytes, int promptTokens, int genLength, Strategy strategy,
+            int requests, long available) {
         long n = (long) promptTokens + genLength;
         long d = model.hiddenSize();
         long layerRows = n * (23 * d + 5L * model.mlpHiddenSize()) * 4;
@@ -43,14 +45,14 @@ public record MemoryPlan(WeightFootprint weights, long runtimeBytes, long activa
             case FAST_DLLM_PREFIX, FAST_DLLM_DUAL -> keysAndValues;
             case LLADA, FAST_DLLM -> 0;
         };
-        return new MemoryPlan(model.weightFootprint(), RUNTIME_BYTES, layerRows + scores + logits,
+        return new MemoryPlan(model.weightFootprint(), otherBytes, RUNTIME_BYTES, layerRows + scores + logits,
                 model.layers() * n * perToken, requests, available);
     }
 
     /** Everything: weights (mapped ones too: they must stay in the page cache), scratch, runtime and the requests. */
     public long total() {
-        return weights.residentBytes() + weights.mappedBytes() + weights.scratchBytes() + runtimeBytes
-                + requests * (activationBytes + cacheBytes);
+        return weights.residentBytes() + weights.mappedBytes() + otherBytes + runtimeBytes
+                + requests * (weights.scratchBytes() + cacheBytes + Math.max(activationBytes, weights.transientBytes()));
     }
 
     public boolean fits() {
@@ -65,7 +67,12 @@ public record MemoryPlan(WeightFootprint weights, long runtimeBytes, long activa
         if (weights.mapped()) {
             out.add("weights mapped      " + MemoryBudget.size(weights.mappedBytes())
                     + " 16-bit, in the page cache, widened per matrix");
-            out.add("widening scratch    " + MemoryBudget.size(weights.scratchBytes()) + " per concurrent forward");
+            out.add("widening scratch    " + MemoryBudget.size(weights.scratchBytes()) + " per concurrent forward"
+                    + (weights.transientBytes() > 0 ? ", and " + MemoryBudget.size(weights.transientBytes())
+                            + " for the head while it multiplies" : ""));
+        }
+        if (otherBytes > 0) {
+            out.add("vision tower        " + MemoryBudget.size(otherBytes) + " fp32 (tower and projector)");
         }
         out.add("runtime             " + MemoryBudget.size(runtimeBytes) + " (JVM, libtorch, tokenizer)");
         out.add(String.format(Locale.ROOT, "per request         %s step activations + %s caches%s",

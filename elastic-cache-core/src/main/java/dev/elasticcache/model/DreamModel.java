@@ -12,6 +12,7 @@ import dev.elasticcache.model.weights.MemoryBudget;
 import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.model.weights.WeightFootprint;
 import dev.elasticcache.model.weights.WeightLoader;
+import dev.elasticcache.model.weights.WeightStorage;
 import java.nio.file.Path;
 
 /**
@@ -83,11 +84,11 @@ public final class DreamModel implements DiffusionModel {
     public static DreamModel load(Path folder, Device device, int maxContext, WeightDtype dtype) {
         DjlDefaults.apply();
         try (DreamCheckpoint checkpoint = DreamCheckpoint.open(folder)) {
-            boolean keep16Bit = MemoryBudget.keep16Bit(dtype, checkpoint.reader(), MemoryBudget.totalMemory());
+            WeightStorage storage = MemoryBudget.storage(dtype, checkpoint.reader(), MemoryBudget.totalMemory());
             NDManager manager = NDManager.newBaseManager(device);
             try {
                 DreamConfig config = checkpoint.config();
-                DreamWeights weights = DreamWeights.load(config, new WeightLoader(checkpoint.reader(), manager, keep16Bit));
+                DreamWeights weights = DreamWeights.load(config, new WeightLoader(checkpoint.reader(), manager, storage));
                 return new DreamModel(config, weights, manager, maxContext);
             } catch (RuntimeException | Error e) {
                 manager.close();

@@ -11,6 +11,7 @@ import dev.elasticcache.model.weights.MemoryBudget;
 import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.model.weights.WeightFootprint;
 import dev.elasticcache.model.weights.WeightLoader;
+import dev.elasticcache.model.weights.WeightStorage;
 import java.nio.file.Path;
 
 /**
@@ -66,11 +67,11 @@ public final class LladaModel implements DiffusionModel {
     public static LladaModel load(Path folder, Device device, WeightDtype dtype) {
         DjlDefaults.apply();
         try (LladaCheckpoint checkpoint = LladaCheckpoint.open(folder)) {
-            boolean keep16Bit = MemoryBudget.keep16Bit(dtype, checkpoint.reader(), MemoryBudget.totalMemory());
+            WeightStorage storage = MemoryBudget.storage(dtype, checkpoint.reader(), MemoryBudget.totalMemory());
             NDManager manager = NDManager.newBaseManager(device);
             try {
                 LladaConfig config = checkpoint.config();
-                LladaWeights weights = LladaWeights.load(config, new WeightLoader(checkpoint.reader(), manager, keep16Bit));
+                LladaWeights weights = LladaWeights.load(config, new WeightLoader(checkpoint.reader(), manager, storage));
                 return new LladaModel(config, weights, manager);
             } catch (RuntimeException | Error e) {
                 manager.close();

@@ -68,6 +68,11 @@ public final class LladaVisionEncoder implements AutoCloseable {
         return config;
     }
 
+    /** Bytes of the tower's and projector's fp32 weights in native memory. */
+    public long residentBytes() {
+        return weights.arrays().stream().mapToLong(a -> a.getShape().size() * 4).sum();
+    }
+
     public SiglipVisionTower tower() {
         return tower;
     }

@@ -346,7 +346,7 @@ class ElasticCacheChatModelTest {
             assertThat(mapped.chat("Uppercase: robot")).isEqualTo(widened.chat("Uppercase: robot"));
         }
         assertThatThrownBy(() -> ElasticCacheChatModel.builder().dtype("int8"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use one of auto, float32, bfloat16, float16");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use one of auto, float32, bfloat16, float16, float16-compute");
     }
 
     @Test

@@ -70,8 +70,8 @@ public final class MappedLinear implements Linear {
                 scratch.release(buffer);
             }
         }
-        // Larger than one scratch buffer (an output head over 2 GiB in fp32, Dream-7B's): widened slice by slice into one
-        // array, then multiplied once. Splitting the product instead would change libtorch's blocking, and bits.
+        // Larger than the scratch (an output head): widened slice by slice into an array of its own, multiplied once
+        // and freed with this scope. Splitting the product instead would change libtorch's blocking, and bits.
         try (NDManager widened = x.getManager().newSubManager()) {
             NDArray w = widened.create(new Shape(rows, cols), DataType.FLOAT32); // uninitialised: every row is set below
             long sliceRows = Math.max(1, Math.min(scratch.maxBytes(), SLICE_BYTES) / (cols * 4));
@@ -91,19 +91,7 @@ public final class MappedLinear implements Linear {
 
     /** Widens rows [from, to) of the fused W into {@code dst} from index 0. */
     void widenRows(long from, long to, FloatBuffer dst) {
-        long partStart = 0;
-        int at = 0;
-        for (StoredTensor p : parts) {
-            long partEnd = partStart + p.rows();
-            long lo = Math.max(from, partStart);
-            long hi = Math.min(to, partEnd);
-            if (lo < hi) {
-                int count = Math.toIntExact((hi - lo) * cols);
-                p.widenInto((lo - partStart) * cols, count, dst, at);
-                at += count;
-            }
-            partStart = partEnd;
-        }
+        RowSource.widenRows(parts, from, to, dst);
     }
 
     @Override

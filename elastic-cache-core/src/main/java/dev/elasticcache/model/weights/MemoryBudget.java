@@ -54,18 +54,26 @@ public final class MemoryBudget {
     }
 
     /**
-     * Whether weights stay 16-bit in their files: {@code requested} resolved against the checkpoint and the
-     * memory available.
+     * How the weights are held: {@code requested} resolved against the checkpoint and the memory available.
      *
      * @throws CheckpointException when a 16-bit dtype is asked of a checkpoint stored otherwise, or when the
      *     weights cannot fit in memory either way (with the numbers and the knob that helps)
      */
-    public static boolean keep16Bit(WeightDtype requested, CheckpointReader reader, long memory) {
+    public static WeightStorage storage(WeightDtype requested, CheckpointReader reader, long memory) {
         DType stored = storedDtype(reader);
         long fp32 = parameters(reader) * 4;
         boolean stored16 = stored == DType.BF16 || stored == DType.F16;
+        if (requested == WeightDtype.FLOAT16_COMPUTE) {
+            long needed = parameters(reader) * 2;
+            if (needed > memory) {
+                throw new CheckpointException(reader.folder() + ": the fp16 weights need " + size(needed) + " but this machine"
+                        + " or container has " + size(memory) + "; use a device with more memory");
+            }
+            return WeightStorage.FP16_COMPUTE;
+        }
         boolean keep = switch (requested) {
             case FLOAT32 -> false;
+            case FLOAT16_COMPUTE -> throw new IllegalStateException("handled above");
             case BFLOAT16, FLOAT16 -> {
                 DType wanted = requested == WeightDtype.BFLOAT16 ? DType.BF16 : DType.F16;
                 if (stored != wanted) {
@@ -87,7 +95,7 @@ public final class MemoryBudget {
                             : "; use dtype auto or " + (stored == DType.BF16 ? "bfloat16" : "float16")
                                     + " to keep the weights 16-bit (" + size(parameters(reader) * 2) + ")"));
         }
-        return keep;
+        return keep ? WeightStorage.MAPPED_16BIT : WeightStorage.FP32;
     }
 
     /** Bytes in the largest binary unit that keeps a whole part (KiB, MiB, GiB), one decimal. */

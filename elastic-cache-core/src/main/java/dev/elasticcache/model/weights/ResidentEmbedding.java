@@ -2,9 +2,10 @@ package dev.elasticcache.model.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 
 /**
- * An fp32 embedding table in native memory (also a trainable one).
+ * An embedding table in native memory: fp32 (also a trainable one), or fp16 for fp16 compute.
  *
  * @param table [vocab, d]
  */
@@ -12,7 +13,8 @@ public record ResidentEmbedding(NDArray table) implements TokenEmbedding {
 
     @Override
     public NDArray rows(NDArray ids) {
-        return table.get(ids.getManager(), new NDIndex("{}", ids));
+        NDArray rows = table.get(ids.getManager(), new NDIndex("{}", ids));
+        return half() ? rows.toType(DataType.FLOAT32, false) : rows;
     }
 
     /** The transposed view of the same table: a tied head costs no second copy. */
@@ -23,7 +25,12 @@ public record ResidentEmbedding(NDArray table) implements TokenEmbedding {
 
     @Override
     public long residentBytes() {
-        return table.getShape().size() * 4;
+        return table.getShape().size() * (half() ? 2 : 4);
+    }
+
+    /** True for an fp16 table (fp16 compute): rows are widened to fp32 as they are looked up. */
+    private boolean half() {
+        return table.getDataType() == DataType.FLOAT16;
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  * @param rows first dimension
  * @param cols product of the others
  */
-public record StoredTensor(String name, Path file, DType dtype, ByteBuffer bytes, long rows, long cols) {
+public record StoredTensor(String name, Path file, DType dtype, ByteBuffer bytes, long rows, long cols) implements RowSource {
 
     /** Elements below this are widened on the calling thread: forking costs more than it saves. */
     private static final int PARALLEL_THRESHOLD = 1 << 16;
@@ -47,6 +47,7 @@ public record StoredTensor(String name, Path file, DType dtype, ByteBuffer bytes
      * @throws CheckpointException naming the file and tensor when the mapped file cannot be read any more
      *     (truncated or removed after it was opened)
      */
+    @Override
     public void widenInto(long first, int count, FloatBuffer dst, int at) {
         if (first < 0 || count < 0 || first + count > rows * cols) {
             throw new IndexOutOfBoundsException("elements [" + first + ", " + (first + count) + ") of tensor '" + name

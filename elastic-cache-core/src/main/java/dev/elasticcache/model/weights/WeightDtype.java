@@ -16,17 +16,21 @@ import java.util.stream.Collectors;
  *       when a forward needs it. For models whose fp32 weights do not fit in memory (LLaDA-8B and Dream-7B on a
  *       machine of less than about 40 GiB).
  *   <li>{@link #AUTO}: {@code float32} when the fp32 weights fit the memory plan, else the checkpoint's 16-bit type.
+ *   <li>{@link #FLOAT16_COMPUTE}: weights in fp16 on the device and the matrix products computed in fp16, the rest of
+ *       each block in fp32: for GPUs (tensor cores). Not bit-identical to fp32; on a CPU without fp16 arithmetic it
+ *       is correct but slow (about 1 GFLOP/s), so it is for testing there.
  * </ul>
  */
 public enum WeightDtype {
     AUTO,
     FLOAT32,
     BFLOAT16,
-    FLOAT16;
+    FLOAT16,
+    FLOAT16_COMPUTE;
 
     /** The spelling at the doors: {@code auto}, {@code float32}, {@code bfloat16}, {@code float16}. */
     public String spelling() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** True for the two 16-bit storage choices. */
@@ -45,10 +49,12 @@ public enum WeightDtype {
             case "auto" -> AUTO;
             case "float32", "fp32", "f32" -> FLOAT32;
             case "bfloat16", "bf16" -> BFLOAT16;
-            case "float16", "fp16", "f16", "half" -> FLOAT16;
+            case "float16", "fp16", "f16" -> FLOAT16;
+            case "float16-compute", "half" -> FLOAT16_COMPUTE;
             default -> throw new IllegalArgumentException("dtype '" + value + "' is not known; use one of "
                     + Arrays.stream(values()).map(WeightDtype::spelling).collect(Collectors.joining(", "))
-                    + " (auto keeps fp32 weights when they fit in memory, else the checkpoint's 16-bit ones)");
+                    + " (auto keeps fp32 weights when they fit in memory, else the checkpoint's 16-bit ones;"
+                    + " float16-compute multiplies in fp16, for GPUs)");
         };
     }
 }

@@ -5,10 +5,11 @@ package dev.elasticcache.model.weights;
  *
  * @param residentBytes fp32 weights in native memory for the model's lifetime
  * @param mappedBytes 16-bit weights mapped from the checkpoint's files (held by the page cache, read per use)
- * @param scratchBytes the widening buffer each concurrent forward holds while mapped weights multiply (0 when
- *     nothing is mapped)
+ * @param scratchBytes the widening buffer each concurrent forward keeps for mapped weights (0 when nothing is mapped)
+ * @param transientBytes the largest mapped matrix that does not fit the scratch (an output head), widened into an
+ *     array of its own for the moment it multiplies (0 when there is none)
  */
-public record WeightFootprint(long residentBytes, long mappedBytes, long scratchBytes) {
+public record WeightFootprint(long residentBytes, long mappedBytes, long scratchBytes, long transientBytes) {
 
     /** True when the weights stay 16-bit in their files. */
     public boolean mapped() {
@@ -19,13 +20,19 @@ public record WeightFootprint(long residentBytes, long mappedBytes, long scratch
     public static final class Tally {
         private long resident;
         private long mapped;
-        private long largestMapped;
+        private long largestInScratch;
+        private long largestTransient;
 
         public Tally add(Linear l) {
             if (l != null) {
                 resident += l.residentBytes();
                 mapped += l.mappedBytes();
-                largestMapped = Math.max(largestMapped, l.mappedBytes());
+                long widened = l.mappedBytes() * 2;
+                if (widened <= WeightLoader.DEFAULT_SCRATCH_BYTES) {
+                    largestInScratch = Math.max(largestInScratch, widened);
+                } else {
+                    largestTransient = Math.max(largestTransient, widened);
+                }
             }
             return this;
         }
@@ -44,9 +51,9 @@ public record WeightFootprint(long residentBytes, long mappedBytes, long scratch
             return this;
         }
 
-        /** The footprint; a mapped matrix widens into a buffer twice its mapped size, at most the scratch limit. */
+        /** The footprint; a mapped matrix widens to twice its mapped size. */
         public WeightFootprint footprint() {
-            return new WeightFootprint(resident, mapped, Math.min(largestMapped * 2, WeightLoader.DEFAULT_SCRATCH_BYTES));
+            return new WeightFootprint(resident, mapped, largestInScratch, largestTransient);
         }
     }
 }

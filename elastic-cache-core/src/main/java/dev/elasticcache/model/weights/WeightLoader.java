@@ -17,39 +17,41 @@ import java.util.List;
  * Turns checkpoint tensors into a model's weights, one matrix at a time, in one of two ways:
  *
  * <ul>
- *   <li>fp32 ({@code keep16Bit} false): each (fused) matrix is widened into a reusable scratch buffer, copied
+ *   <li>fp32 ({@link WeightStorage#FP32}): each (fused) matrix is widened into a reusable scratch buffer, copied
  *       once into native memory the model owns, and the scratch is reused for the next. The peak is the final
  *       weights plus one scratch buffer: nothing is staged, and Java's direct-memory limit only has to hold the
  *       scratch.
- *   <li>16-bit ({@code keep16Bit} true): BF16/F16 matrices stay mapped in their files ({@link MappedLinear},
+ *   <li>16-bit ({@link WeightStorage#MAPPED_16BIT}): BF16/F16 matrices stay mapped in their files ({@link MappedLinear},
  *       {@link MappedEmbedding}); only the small vectors (norms, biases) and any tensor stored in fp32 are
  *       widened into memory.
+ *   <li>fp16 compute ({@link WeightStorage#FP16_COMPUTE}): each matrix as in fp32, then narrowed to fp16
+ *       ({@link ResidentLinear} over fp16); vectors stay fp32.
  * </ul>
  *
- * Both give the same fp32 values in the same layout, so a model computes the same bits either way.
+ * The first two give the same fp32 values in the same layout, so a model computes the same bits either way.
  */
 public final class WeightLoader {
     /**
-     * The largest scratch buffer: the largest direct buffer Java allows (2 GiB), so every matrix of LLaDA-8B, its
-     * 126464-row head included (1.93 GiB in fp32), is widened in one piece and multiplied straight from the buffer;
-     * only larger ones (Dream-7B's 152064-row head, 2.03 GiB) are assembled from slices.
+     * The largest scratch buffer (576 MiB): every layer matrix of LLaDA-8B (gate|up: 384 MiB in fp32) and Dream-7B
+     * (518 MiB) is widened in one piece and multiplied straight from a kept buffer; larger ones (the output heads:
+     * 1.93 and 2.03 GiB) are assembled in a transient array that is freed as soon as it has multiplied.
      */
-    public static final int DEFAULT_SCRATCH_BYTES = Integer.MAX_VALUE & ~7;
+    public static final int DEFAULT_SCRATCH_BYTES = 576 << 20;
 
     private final CheckpointReader reader;
     private final NDManager manager;
-    private final boolean keep16Bit;
+    private final WeightStorage storage;
     private final WidenScratch scratch;
 
-    public WeightLoader(CheckpointReader reader, NDManager manager, boolean keep16Bit) {
-        this(reader, manager, keep16Bit, new WidenScratch(DEFAULT_SCRATCH_BYTES));
+    public WeightLoader(CheckpointReader reader, NDManager manager, WeightStorage storage) {
+        this(reader, manager, storage, new WidenScratch(DEFAULT_SCRATCH_BYTES));
     }
 
     /** With a given scratch (tests use a small one to exercise chunking). */
-    public WeightLoader(CheckpointReader reader, NDManager manager, boolean keep16Bit, WidenScratch scratch) {
+    public WeightLoader(CheckpointReader reader, NDManager manager, WeightStorage storage, WidenScratch scratch) {
         this.reader = reader;
         this.manager = manager;
-        this.keep16Bit = keep16Bit;
+        this.storage = storage;
         this.scratch = scratch;
     }
 
@@ -62,7 +64,7 @@ public final class WeightLoader {
             infos.add(info);
             all16 &= is16Bit(info);
         }
-        if (keep16Bit && all16) {
+        if (storage == WeightStorage.MAPPED_16BIT && all16) {
             List<StoredTensor> parts = new ArrayList<>();
             for (String name : names) {
                 parts.add(StoredTensor.map(reader, name));
@@ -70,6 +72,11 @@ public final class WeightLoader {
             return new MappedLinear(parts, scratch);
         }
         NDArray w = residentRows(infos);
+        if (storage == WeightStorage.FP16_COMPUTE) {
+            NDArray view = half(w, names[0]).transpose();
+            view.attach(manager);
+            return new ResidentLinear(view);
+        }
         NDArray view = w.transpose();
         view.attach(manager);
         return new ResidentLinear(view);
@@ -78,10 +85,11 @@ public final class WeightLoader {
     /** The token embedding table. */
     public TokenEmbedding embedding(String name) {
         TensorInfo info = reader.info(name);
-        if (keep16Bit && is16Bit(info)) {
+        if (storage == WeightStorage.MAPPED_16BIT && is16Bit(info)) {
             return new MappedEmbedding(StoredTensor.map(reader, name), scratch);
         }
-        return new ResidentEmbedding(residentRows(List.of(info)));
+        NDArray table = residentRows(List.of(info));
+        return new ResidentEmbedding(storage == WeightStorage.FP16_COMPUTE ? half(table, name) : table);
     }
 
     /** Small tensors (norm weights, biases), concatenated, always as fp32 in memory. */
@@ -95,6 +103,23 @@ public final class WeightLoader {
         flat.attach(manager);
         rows.close();
         return flat;
+    }
+
+    /**
+     * An fp32 matrix narrowed to fp16 in the model's manager (the fp32 one freed), refused when a value would
+     * overflow fp16's range (|x| > 65504) rather than silently become infinite.
+     */
+    private NDArray half(NDArray w, String name) {
+        float largest = w.abs().max().getFloat();
+        if (largest > 65504f) {
+            w.close();
+            throw new dev.elasticcache.checkpoint.CheckpointException(reader.fileOf(name) + ": tensor '" + name
+                    + "' holds " + largest + ", beyond fp16's range (65504); use dtype float32 or the checkpoint's 16-bit type");
+        }
+        NDArray h = w.toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+        h.attach(manager);
+        w.close();
+        return h;
     }
 
     /** The buffers mapped products widen into. */
@@ -142,31 +167,30 @@ public final class WeightLoader {
     private NDArray copyRows(List<TensorInfo> infos, long from, long to, long cols) {
         ByteBuffer buffer = scratch.acquire((to - from) * cols * 4);
         try (NDManager staging = manager.newSubManager()) {
-            FloatBuffer dst = buffer.asFloatBuffer();
-            long partStart = 0;
-            int at = 0;
+            List<RowSource> parts = new ArrayList<>();
             for (TensorInfo info : infos) {
-                long partEnd = partStart + rowsOf(info);
-                long lo = Math.max(from, partStart);
-                long hi = Math.min(to, partEnd);
-                if (lo < hi) {
-                    int count = Math.toIntExact((hi - lo) * cols);
-                    long first = (lo - partStart) * cols;
-                    if (is16Bit(info)) {
-                        StoredTensor.map(reader, info.name()).widenInto(first, count, dst, at);
-                    } else {
-                        reader.readInto(info.name(), first, count, dst.duplicate().position(at));
-                    }
-                    at += count;
-                }
-                partStart = partEnd;
+                parts.add(is16Bit(info) ? StoredTensor.map(reader, info.name()) : new Fp32Rows(reader, info, columns(info)));
             }
+            RowSource.widenRows(parts, from, to, buffer.asFloatBuffer());
             NDArray alias = staging.create(buffer, new Shape(to - from, cols), DataType.FLOAT32);
             NDArray copy = alias.duplicate();
             copy.attach(manager);
             return copy;
         } finally {
             scratch.release(buffer);
+        }
+    }
+
+    /** A tensor stored as F32 or F64, read through the checkpoint reader. */
+    private record Fp32Rows(CheckpointReader reader, TensorInfo info, long cols) implements RowSource {
+        @Override
+        public long rows() {
+            return rowsOf(info);
+        }
+
+        @Override
+        public void widenInto(long first, int count, FloatBuffer dst, int at) {
+            reader.readInto(info.name(), first, count, dst.duplicate().position(at));
         }
     }
 

@@ -42,7 +42,8 @@ class WeightLoaderTest {
                 // 3 rows of the 32-wide matrices per chunk: every fused matrix and the embedding are split.
                 for (boolean keep16Bit : new boolean[] {false, true}) {
                     NDManager manager = NDManager.newBaseManager();
-                    WeightLoader loader = new WeightLoader(reader, manager, keep16Bit, new WidenScratch(3 * 32 * 4));
+                    WeightLoader loader = new WeightLoader(reader, manager,
+                            keep16Bit ? WeightStorage.MAPPED_16BIT : WeightStorage.FP32, new WidenScratch(3 * 32 * 4));
                     try (LladaModel chunked = new LladaModel(config, LladaWeights.load(config, loader), manager)) {
                         assertThat(chunked.forward(ids).toFloatArray()).as("tied=%s keep16Bit=%s", tied, keep16Bit)
                                 .containsExactly(expected);
@@ -59,16 +60,18 @@ class WeightLoaderTest {
         Path folder = RandomCheckpoint.write(dir.resolve("m"), RandomCheckpoint.tinyConfig().build(), 1, DType.BF16, 1);
         try (CheckpointReader reader = CheckpointReader.open(folder)) {
             long fp32 = MemoryBudget.parameters(reader) * 4;
-            assertThat(MemoryBudget.keep16Bit(WeightDtype.AUTO, reader, 64L << 30)).isFalse();
-            assertThat(MemoryBudget.keep16Bit(WeightDtype.AUTO, reader, fp32 + MemoryBudget.FP32_HEADROOM - 1)).isTrue();
-            assertThat(MemoryBudget.keep16Bit(WeightDtype.BFLOAT16, reader, 64L << 30)).isTrue();
-            assertThatThrownBy(() -> MemoryBudget.keep16Bit(WeightDtype.FLOAT32, reader, fp32))
+            assertThat(MemoryBudget.storage(WeightDtype.AUTO, reader, 64L << 30)).isEqualTo(WeightStorage.FP32);
+            assertThat(MemoryBudget.storage(WeightDtype.AUTO, reader, fp32 + MemoryBudget.FP32_HEADROOM - 1))
+                    .isEqualTo(WeightStorage.MAPPED_16BIT);
+            assertThat(MemoryBudget.storage(WeightDtype.BFLOAT16, reader, 64L << 30)).isEqualTo(WeightStorage.MAPPED_16BIT);
+            assertThat(MemoryBudget.storage(WeightDtype.FLOAT16_COMPUTE, reader, 64L << 30)).isEqualTo(WeightStorage.FP16_COMPUTE);
+            assertThatThrownBy(() -> MemoryBudget.storage(WeightDtype.FLOAT32, reader, fp32))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("use dtype auto or bfloat16");
-            assertThatThrownBy(() -> MemoryBudget.keep16Bit(WeightDtype.AUTO, reader, fp32 / 4))
+            assertThatThrownBy(() -> MemoryBudget.storage(WeightDtype.AUTO, reader, fp32 / 4))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("16-bit, mapped").hasMessageContaining("more memory");
-            assertThatThrownBy(() -> MemoryBudget.keep16Bit(WeightDtype.FLOAT16, reader, 64L << 30))
+            assertThatThrownBy(() -> MemoryBudget.storage(WeightDtype.FLOAT16, reader, 64L << 30))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("this checkpoint stores BF16; use dtype bfloat16 or auto");
         }

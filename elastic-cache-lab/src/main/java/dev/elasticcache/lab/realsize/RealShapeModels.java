@@ -58,6 +58,9 @@ public enum RealShapeModels {
             LladaTokenizer.BOS_TOKEN, 500, LladaTokenizer.EOS_TOKEN, 501, LladaTokenizer.MASK_TOKEN, 502,
             ChatTemplate.DEFAULT_START_HEADER, 503, ChatTemplate.DEFAULT_END_HEADER, 504, ChatTemplate.DEFAULT_EOT, 505);
 
+    /** The 384 x 384 image written beside a LLaDA-V checkpoint. */
+    public static final String IMAGE_FILE = "image-384.png";
+
     private final String id;
     private final int shards;
 
@@ -141,6 +144,10 @@ public enum RealShapeModels {
             }
             Files.writeString(folder.resolve(ModelFamily.CONFIG_FILE),
                     new GsonBuilder().setPrettyPrinting().create().toJson(config) + "\n", StandardCharsets.UTF_8);
+            if (this == LLADA_V) {
+                // an image at the tower's own resolution, for a decode with one image
+                Files.write(folder.resolve(IMAGE_FILE), RandomLladaV.png(384, 384, seed));
+            }
             TinyTokenizerFiles.write(folder);
             moveSpecialTokens(folder, this == LLADA_8B_TWO_LAYERS ? SMALL_LLADA_SPECIAL_IDS : LLADA_SPECIAL_IDS);
         } catch (IOException e) {

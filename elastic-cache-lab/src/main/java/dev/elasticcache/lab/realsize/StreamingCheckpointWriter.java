@@ -1,24 +1,24 @@
 package dev.elasticcache.lab.realsize;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.CheckpointWriter;
 import dev.elasticcache.checkpoint.DType;
+import dev.elasticcache.checkpoint.SafetensorsWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -39,7 +39,7 @@ public final class StreamingCheckpointWriter {
         try {
             Files.createDirectories(folder);
             List<List<TensorPlan>> groups = split(tensors, shards);
-            TreeMap<String, String> weightMap = new TreeMap<>();
+            Map<String, String> weightMap = new HashMap<>();
             long total = 0;
             for (int s = 0; s < groups.size(); s++) {
                 String file = groups.size() == 1 ? CheckpointReader.SINGLE_FILE : CheckpointWriter.shardFileName(s + 1, groups.size());
@@ -49,15 +49,7 @@ public final class StreamingCheckpointWriter {
                 }
             }
             if (groups.size() > 1) {
-                JsonObject index = new JsonObject();
-                JsonObject meta = new JsonObject();
-                meta.addProperty("total_size", total);
-                index.add("metadata", meta);
-                JsonObject wm = new JsonObject();
-                weightMap.forEach(wm::addProperty);
-                index.add("weight_map", wm);
-                Files.writeString(folder.resolve(CheckpointReader.INDEX_FILE),
-                        new GsonBuilder().setPrettyPrinting().create().toJson(index) + "\n", StandardCharsets.UTF_8);
+                CheckpointWriter.writeIndex(folder, weightMap, total);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(folder + ": cannot write the checkpoint: " + e.getMessage(), e);
@@ -109,14 +101,7 @@ public final class StreamingCheckpointWriter {
             header.add(t.name(), o);
             offset += t.numel() * 2;
         }
-        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) & ~7;
-        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        head.putLong(padded).put(json);
-        while (head.hasRemaining()) {
-            head.put((byte) ' ');
-        }
-        head.flip();
+        ByteBuffer head = SafetensorsWriter.headerBytes(header);
         ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK * 2).order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

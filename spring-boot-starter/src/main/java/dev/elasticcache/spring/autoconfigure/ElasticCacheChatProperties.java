@@ -42,7 +42,8 @@ public class ElasticCacheChatProperties implements InitializingBean {
     /**
      * How the weights are kept: auto (fp32 when it fits in memory, else the checkpoint's 16-bit weights), float32
      * (widened at load: fastest on a CPU), bfloat16 or float16 (kept as the checkpoint stores them, mapped from its
-     * files, each matrix widened to fp32 as it multiplies: half the memory). Tokens are the same either way.
+     * files, each matrix widened to fp32 as it multiplies: half the memory; tokens are the same as float32's), or
+     * float16-compute (fp16 weights and products, for GPUs).
      */
     private String dtype = "auto";
 

@@ -161,8 +161,9 @@ class ElasticCacheChatAutoConfigurationTests {
         assertStartupFailure("spring.ai.elastic-cache.device=tpu",
                 "spring.ai.elastic-cache.device must be one of cpu, gpu, auto, got tpu");
         assertStartupFailure("spring.ai.elastic-cache.dtype=int4",
-                "spring.ai.elastic-cache.dtype: dtype 'int4' is not known; use one of auto, float32, bfloat16, float16"
-                        + " (auto keeps fp32 weights when they fit in memory, else the checkpoint's 16-bit ones)");
+                "spring.ai.elastic-cache.dtype: dtype 'int4' is not known; use one of auto, float32, bfloat16, float16,"
+                        + " float16-compute (auto keeps fp32 weights when they fit in memory, else the checkpoint's 16-bit"
+                        + " ones; float16-compute multiplies in fp16, for GPUs)");
         assertStartupFailure("spring.ai.elastic-cache.queue-capacity=-1",
                 "spring.ai.elastic-cache.queue-capacity must be >= 0, got -1");
         assertStartupFailure("spring.ai.elastic-cache.request-timeout=0s",
