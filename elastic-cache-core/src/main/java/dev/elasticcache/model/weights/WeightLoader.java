@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.elasticcache.checkpoint.CheckpointException;
 import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.DType;
 import dev.elasticcache.checkpoint.TensorInfo;
@@ -110,13 +111,16 @@ public final class WeightLoader {
      * overflow fp16's range (|x| > 65504) rather than silently become infinite.
      */
     private NDArray half(NDArray w, String name) {
-        float largest = w.abs().max().getFloat();
+        float largest;
+        try (NDArray magnitudes = w.abs(); NDArray max = magnitudes.max()) {
+            largest = max.getFloat();
+        }
         if (largest > 65504f) {
             w.close();
-            throw new dev.elasticcache.checkpoint.CheckpointException(reader.fileOf(name) + ": tensor '" + name
+            throw new CheckpointException(reader.fileOf(name) + ": tensor '" + name
                     + "' holds " + largest + ", beyond fp16's range (65504); use dtype float32 or the checkpoint's 16-bit type");
         }
-        NDArray h = w.toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+        NDArray h = w.toType(DataType.FLOAT16, false);
         h.attach(manager);
         w.close();
         return h;

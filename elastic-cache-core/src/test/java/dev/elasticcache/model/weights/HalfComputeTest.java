@@ -60,6 +60,24 @@ class HalfComputeTest {
         }
     }
 
+    @Test
+    void aWeightBeyondFp16sRangeIsRefusedNamingTheTensor() {
+        dev.elasticcache.model.LladaConfig config = RandomCheckpoint.tinyConfig().build();
+        java.util.Map<String, float[]> weights = RandomCheckpoint.weights(config, 4);
+        String name = config.tensorNaming().block(1, dev.elasticcache.model.LladaTensorLayout.FF_OUT);
+        weights.get(name)[7] = 1e6f;
+        dev.elasticcache.checkpoint.CheckpointWriter writer = new dev.elasticcache.checkpoint.CheckpointWriter(DType.BF16);
+        java.util.Map<String, long[]> shapes = dev.elasticcache.model.LladaTensorLayout.expectedShapes(config);
+        weights.forEach((n, data) -> writer.add(n, shapes.get(n), data));
+        Path folder = dir.resolve("huge");
+        writer.writeSingle(folder);
+        config.write(folder.resolve("config.json"));
+        dev.elasticcache.tokenizer.TinyTokenizerFiles.write(folder);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LladaModel.load(folder, Device.cpu(), WeightDtype.FLOAT16_COMPUTE))
+                .isInstanceOf(dev.elasticcache.checkpoint.CheckpointException.class)
+                .hasMessageContaining(name).hasMessageContaining("beyond fp16's range");
+    }
+
     private static void assertClose(DiffusionModel fp32, DiffusionModel half) {
         try (NDManager scope = NDManager.newBaseManager()) {
             NDArray ids = TensorOps.indices(scope, new int[] {5, 17, 3, 250, 126, 9, 64, 11, 2, 40});
