@@ -25,6 +25,7 @@ import dev.elasticcache.model.LladaModel;
 import dev.elasticcache.model.LladaTensorLayout;
 import dev.elasticcache.model.ModelFamily;
 import dev.elasticcache.model.weights.MemoryBudget;
+import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.tokenizer.DreamTokenizer;
 import dev.elasticcache.tokenizer.LladaTokenizer;
 import dev.elasticcache.tokenizer.ChatMessage;
@@ -168,7 +169,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         try {
             model = LladaModel.load(folder, device, config.dtype());
             checkTokenizerMatchesModel(folder, tokenizer, model);
-            vision = loadVision(folder, device, model);
+            vision = loadVision(folder, device, config.dtype(), model);
             String name = config.modelDir() == null ? config.embeddedModel() : String.valueOf(folder.getFileName());
             ModelInfo info = new ModelInfo(name, folder, model.config(),
                     LladaTensorLayout.parameterCount(model.config()), deviceName(device),
@@ -188,12 +189,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
     }
 
     /** The vision half of a LLaDA-V folder (config.json names an {@code mm_vision_tower}), else null. */
-    private static LladaVisionEncoder loadVision(Path folder, Device device, LladaModel model) {
+    private static LladaVisionEncoder loadVision(Path folder, Device device, WeightDtype dtype, LladaModel model) {
         Path configJson = folder.resolve(ModelFamily.CONFIG_FILE);
         if (!dev.elasticcache.model.ConfigJson.readObject(configJson, "a model folder").has("mm_vision_tower")) {
             return null;
         }
-        LladaVisionEncoder vision = LladaVisionEncoder.load(folder, device);
+        LladaVisionEncoder vision = LladaVisionEncoder.load(folder, device, dtype);
         if (vision.config().textHiddenSize() != model.hiddenSize()) {
             int width = vision.config().textHiddenSize();
             vision.close();
@@ -281,8 +282,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
 
     /** The memory plan of {@code requests} requests decoding at once. */
     public MemoryPlan memoryPlan(int promptTokens, int genLength, Strategy strategy, int requests) {
-        return MemoryPlan.of(model, vision == null ? 0 : vision.residentBytes(), promptTokens, genLength, strategy, requests,
-                memory);
+        long visionBytes = vision == null ? 0 : vision.footprint().residentBytes() + vision.footprint().mappedBytes();
+        return MemoryPlan.of(model, visionBytes, promptTokens, genLength, strategy, requests, memory);
     }
 
     /** Generates and waits for the answer (subject to the request's timeout). */

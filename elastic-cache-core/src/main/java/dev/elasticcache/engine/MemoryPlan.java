@@ -20,7 +20,7 @@ import java.util.Locale;
  *
  * @param weights where the language model's weights are (the widening scratch counts once per concurrent forward; a
  *     transient matrix, the head, is widened after the layers, when their intermediates are gone)
- * @param otherBytes other weights in memory: a vision tower and projector
+ * @param otherBytes other weights, in memory or mapped: a vision tower and projector
  * @param runtimeBytes the JVM, libtorch and tokenizer, measured at about 1 GiB
  * @param activationBytes the largest step's intermediates of one request
  * @param cacheBytes one request's caches
@@ -72,7 +72,7 @@ public record MemoryPlan(WeightFootprint weights, long otherBytes, long runtimeB
                             + " for the head while it multiplies" : ""));
         }
         if (otherBytes > 0) {
-            out.add("vision tower        " + MemoryBudget.size(otherBytes) + " fp32 (tower and projector)");
+            out.add("vision tower        " + MemoryBudget.size(otherBytes) + " (tower and projector, as the weights above)");
         }
         out.add("runtime             " + MemoryBudget.size(runtimeBytes) + " (JVM, libtorch, tokenizer)");
         out.add(String.format(Locale.ROOT, "per request         %s step activations + %s caches%s",

@@ -74,8 +74,7 @@ public record LladaWeights(TokenEmbedding embedding, LayerWeights[] layers, NDAr
      * concatenation and the view are owned by {@code scope}, the given arrays stay where they are.
      */
     static Linear fused(NDManager scope, NDArray... parts) {
-        NDArray w = parts.length == 1 ? parts[0] : TensorOps.into(scope, TensorOps.concatRows(parts));
-        return new ResidentLinear(TensorOps.into(scope, w.transpose()));
+        return ResidentLinear.of(scope, parts);
     }
 
     /** Where the weights are; a tied head is counted once, as the embedding. */

@@ -6,6 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.checkpoint.CheckpointReader;
+import dev.elasticcache.model.weights.MemoryBudget;
+import dev.elasticcache.model.weights.WeightDtype;
+import dev.elasticcache.model.weights.WeightFootprint;
+import dev.elasticcache.model.weights.WeightLoader;
+import dev.elasticcache.model.weights.WeightStorage;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -39,24 +44,27 @@ public final class LladaVisionEncoder implements AutoCloseable {
         this.preprocessor = AnyresPreprocessor.of(config);
     }
 
-    /** Loads onto the CPU. */
+    /** Loads onto the CPU ({@link WeightDtype#AUTO}). */
     public static LladaVisionEncoder load(Path folder) {
-        return load(folder, Device.cpu());
+        return load(folder, Device.cpu(), WeightDtype.AUTO);
     }
 
     /**
-     * Loads the vision weights of a LLaDA-V folder onto {@code device}; nothing stays allocated if it fails.
+     * Loads the vision weights of a LLaDA-V folder onto {@code device}, kept as {@code dtype} says (decided over the
+     * whole checkpoint, so as the language model's); nothing stays allocated if it fails.
      *
      * @throws dev.elasticcache.checkpoint.CheckpointException naming the file and the key or tensor
      */
-    public static LladaVisionEncoder load(Path folder, Device device) {
+    public static LladaVisionEncoder load(Path folder, Device device, WeightDtype dtype) {
         DjlDefaults.apply();
         VisionConfig config = VisionConfig.read(folder.resolve("config.json"));
         try (CheckpointReader reader = CheckpointReader.open(folder)) {
             VisionWeights.check(reader, config);
+            WeightStorage storage = MemoryBudget.storage(dtype, reader, MemoryBudget.totalMemory());
             NDManager manager = NDManager.newBaseManager(device);
             try {
-                return new LladaVisionEncoder(config, VisionWeights.load(reader, config, manager), manager);
+                return new LladaVisionEncoder(config, VisionWeights.load(reader, config, new WeightLoader(reader, manager, storage)),
+                        manager);
             } catch (RuntimeException | Error e) {
                 manager.close();
                 throw e;
@@ -68,9 +76,9 @@ public final class LladaVisionEncoder implements AutoCloseable {
         return config;
     }
 
-    /** Bytes of the tower's and projector's fp32 weights in native memory. */
-    public long residentBytes() {
-        return weights.arrays().stream().mapToLong(a -> a.getShape().size() * 4).sum();
+    /** Where the tower's and projector's weights are. */
+    public WeightFootprint footprint() {
+        return weights.footprint();
     }
 
     public SiglipVisionTower tower() {

@@ -18,7 +18,7 @@ public final class MlpProjector {
 
     /** Number of Linear layers. */
     public int depth() {
-        return weights.projectorT().length;
+        return weights.projector().length;
     }
 
     /**
@@ -28,11 +28,11 @@ public final class MlpProjector {
     public NDArray forward(NDArray features) {
         NDManager out = features.getManager();
         try (NDManager scope = out.newSubManager()) {
-            NDArray y = features.matMul(weights.projectorT()[0]);
+            NDArray y = weights.projector()[0].apply(features);
             y.attach(scope);
             y = y.add(weights.projectorB()[0]);
             for (int i = 1; i < depth(); i++) {
-                y = SiglipVisionTower.geluErf(y).matMul(weights.projectorT()[i]).add(weights.projectorB()[i]);
+                y = weights.projector()[i].apply(SiglipVisionTower.geluErf(y)).add(weights.projectorB()[i]);
             }
             y.attach(out);
             return y;

@@ -82,7 +82,7 @@ public final class SiglipVisionTower {
                 : pixels.get(":, :, 0:" + seen + ", 0:" + seen);
         patches.attach(scope);
         patches = patches.reshape(n, c, g, p, g, p).transpose(0, 2, 4, 1, 3, 5).reshape(n * g * g, (long) c * p * p);
-        NDArray x = patches.matMul(weights.patchT()).add(weights.patchBias()).reshape(n, (long) g * g, t.hiddenSize());
+        NDArray x = weights.patch().apply(patches).add(weights.patchBias()).reshape(n, (long) g * g, t.hiddenSize());
         return x.add(weights.position());
     }
 
@@ -96,18 +96,18 @@ public final class SiglipVisionTower {
         int hd = t.headDim();
 
         NDArray a = layerNorm(x, w.ln1Weight(), w.ln1Bias());
-        NDArray qkv = a.matMul(w.qkvT()).add(w.qkvBias()).reshape(n, tokens, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+        NDArray qkv = w.qkv().apply(a).add(w.qkvBias()).reshape(n, tokens, 3, heads, hd).transpose(2, 0, 3, 1, 4);
         NDArray q = qkv.get(0);
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
         NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).softmax(3);
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(n, tokens, h);
-        x = x.add(context.matMul(w.outT()).add(w.outBias()));
+        x = x.add(w.out().apply(context).add(w.outBias()));
 
         NDArray m = layerNorm(x, w.ln2Weight(), w.ln2Bias());
-        NDArray inner = m.matMul(w.fc1T()).add(w.fc1Bias());
+        NDArray inner = w.fc1().apply(m).add(w.fc1Bias());
         inner = t.hiddenAct() == SiglipConfig.Activation.GELU_TANH ? geluTanh(inner) : geluErf(inner);
-        return x.add(inner.matMul(w.fc2T()).add(w.fc2Bias()));
+        return x.add(w.fc2().apply(inner).add(w.fc2Bias()));
     }
 
     private NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {

@@ -9,6 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.elasticcache.checkpoint.CheckpointException;
 import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.TensorInfo;
+import dev.elasticcache.model.weights.Linear;
+import dev.elasticcache.model.weights.ResidentLinear;
+import dev.elasticcache.model.weights.WeightFootprint;
+import dev.elasticcache.model.weights.WeightLoader;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,12 +38,12 @@ import java.util.Map;
  * @param projectorB the projector's biases
  * @param newline    {@code image_newline} [textHidden]
  */
-public record VisionWeights(NDArray patchT, NDArray patchBias, NDArray position, Layer[] layers, NDArray[] projectorT,
+public record VisionWeights(Linear patch, NDArray patchBias, NDArray position, Layer[] layers, Linear[] projector,
                             NDArray[] projectorB, float[] newline) {
 
-    /** One pre-LayerNorm encoder layer. */
-    public record Layer(NDArray ln1Weight, NDArray ln1Bias, NDArray qkvT, NDArray qkvBias, NDArray outT, NDArray outBias,
-                        NDArray ln2Weight, NDArray ln2Bias, NDArray fc1T, NDArray fc1Bias, NDArray fc2T, NDArray fc2Bias) {
+    /** One pre-LayerNorm encoder layer; its matrices are {@link Linear}s (fp32 in memory, or 16-bit mapped). */
+    public record Layer(NDArray ln1Weight, NDArray ln1Bias, Linear qkv, NDArray qkvBias, Linear out, NDArray outBias,
+                        NDArray ln2Weight, NDArray ln2Bias, Linear fc1, NDArray fc1Bias, Linear fc2, NDArray fc2Bias) {
     }
 
     /** Expected tensor names and shapes for a config, in reading order. */
@@ -119,61 +123,33 @@ public record VisionWeights(NDArray patchT, NDArray patchBias, NDArray position,
     }
 
     /**
-     * Checks and loads the vision weights into {@code manager}; nothing stays allocated in it if loading fails
-     * part way (the caller closes the manager).
+     * Checks and loads the vision weights through {@code loader} (fp32 in memory, or the checkpoint's 16-bit matrices
+     * mapped, as the language model's), one matrix at a time; the patch convolution [hidden, c, p, p] is a matrix
+     * [hidden, c p p].
      */
-    public static VisionWeights load(CheckpointReader reader, VisionConfig config, NDManager manager) {
+    public static VisionWeights load(CheckpointReader reader, VisionConfig config, WeightLoader loader) {
         check(reader, config);
-        SiglipConfig t = config.tower();
-        int h = t.hiddenSize();
-        NDArray patchT;
-        NDArray patchBias;
-        NDArray position;
-        try (NDManager staging = manager.newSubManager()) {
-            NDArray conv = stage(reader, VisionTensors.PATCH_WEIGHT, staging)
-                    .reshape(new Shape(h, (long) t.numChannels() * t.patchSize() * t.patchSize()));
-            patchT = ownT(conv, manager);
-            patchBias = own(stage(reader, VisionTensors.PATCH_BIAS, staging), manager);
-            position = own(stage(reader, VisionTensors.POSITION, staging), manager);
-        }
         Layer[] layers = new Layer[config.layersUsed()];
         for (int l = 0; l < layers.length; l++) {
             String pre = VisionTensors.layer(l);
-            try (NDManager s = manager.newSubManager()) {
-                NDArray qkv = NDArrays.concat(new NDList(
-                        stage(reader, pre + "self_attn.q_proj.weight", s),
-                        stage(reader, pre + "self_attn.k_proj.weight", s),
-                        stage(reader, pre + "self_attn.v_proj.weight", s)), 0);
-                NDArray qkvBias = NDArrays.concat(new NDList(
-                        stage(reader, pre + "self_attn.q_proj.bias", s),
-                        stage(reader, pre + "self_attn.k_proj.bias", s),
-                        stage(reader, pre + "self_attn.v_proj.bias", s)), 0);
-                layers[l] = new Layer(
-                        own(stage(reader, pre + "layer_norm1.weight", s), manager),
-                        own(stage(reader, pre + "layer_norm1.bias", s), manager),
-                        ownT(qkv, manager),
-                        own(qkvBias, manager),
-                        ownT(stage(reader, pre + "self_attn.out_proj.weight", s), manager),
-                        own(stage(reader, pre + "self_attn.out_proj.bias", s), manager),
-                        own(stage(reader, pre + "layer_norm2.weight", s), manager),
-                        own(stage(reader, pre + "layer_norm2.bias", s), manager),
-                        ownT(stage(reader, pre + "mlp.fc1.weight", s), manager),
-                        own(stage(reader, pre + "mlp.fc1.bias", s), manager),
-                        ownT(stage(reader, pre + "mlp.fc2.weight", s), manager),
-                        own(stage(reader, pre + "mlp.fc2.bias", s), manager));
-            }
+            layers[l] = new Layer(
+                    loader.vector(pre + "layer_norm1.weight"), loader.vector(pre + "layer_norm1.bias"),
+                    loader.linear(pre + "self_attn.q_proj.weight", pre + "self_attn.k_proj.weight", pre + "self_attn.v_proj.weight"),
+                    loader.vector(pre + "self_attn.q_proj.bias", pre + "self_attn.k_proj.bias", pre + "self_attn.v_proj.bias"),
+                    loader.linear(pre + "self_attn.out_proj.weight"), loader.vector(pre + "self_attn.out_proj.bias"),
+                    loader.vector(pre + "layer_norm2.weight"), loader.vector(pre + "layer_norm2.bias"),
+                    loader.linear(pre + "mlp.fc1.weight"), loader.vector(pre + "mlp.fc1.bias"),
+                    loader.linear(pre + "mlp.fc2.weight"), loader.vector(pre + "mlp.fc2.bias"));
         }
-        List<NDArray> projT = new ArrayList<>();
-        List<NDArray> projB = new ArrayList<>();
-        try (NDManager s = manager.newSubManager()) {
-            for (int i = 0; i < config.projectorDepth(); i++) {
-                projT.add(ownT(stage(reader, VisionTensors.projector(i, "weight"), s), manager));
-                projB.add(own(stage(reader, VisionTensors.projector(i, "bias"), s), manager));
-            }
+        Linear[] projector = new Linear[config.projectorDepth()];
+        NDArray[] projectorB = new NDArray[config.projectorDepth()];
+        for (int i = 0; i < projector.length; i++) {
+            projector[i] = loader.linear(VisionTensors.projector(i, "weight"));
+            projectorB[i] = loader.vector(VisionTensors.projector(i, "bias"));
         }
-        float[] newline = reader.readFloats(VisionTensors.IMAGE_NEWLINE);
-        return new VisionWeights(patchT, patchBias, position, layers, projT.toArray(NDArray[]::new),
-                projB.toArray(NDArray[]::new), newline);
+        return new VisionWeights(loader.linear(VisionTensors.PATCH_WEIGHT), loader.vector(VisionTensors.PATCH_BIAS),
+                loader.array(VisionTensors.POSITION), layers, projector, projectorB,
+                reader.readFloats(VisionTensors.IMAGE_NEWLINE));
     }
 
     /**
@@ -183,30 +159,30 @@ public record VisionWeights(NDArray patchT, NDArray patchBias, NDArray position,
     public static VisionWeights assemble(VisionConfig config, java.util.function.Function<String, NDArray> tensor,
             NDManager scope) {
         SiglipConfig t = config.tower();
-        NDArray patchT = into(scope, tensor.apply(VisionTensors.PATCH_WEIGHT)
-                .reshape(t.hiddenSize(), (long) t.numChannels() * t.patchSize() * t.patchSize()).transpose());
+        Linear patch = ResidentLinear.of(scope, into(scope, tensor.apply(VisionTensors.PATCH_WEIGHT)
+                .reshape(t.hiddenSize(), (long) t.numChannels() * t.patchSize() * t.patchSize())));
         Layer[] layers = new Layer[config.layersUsed()];
         for (int l = 0; l < layers.length; l++) {
             String pre = VisionTensors.layer(l);
             java.util.function.Function<String, NDArray> part = name -> tensor.apply(pre + name);
-            NDArray qkv = into(scope, NDArrays.concat(new NDList(part.apply("self_attn.q_proj.weight"),
-                    part.apply("self_attn.k_proj.weight"), part.apply("self_attn.v_proj.weight")), 0));
+            Linear qkv = ResidentLinear.of(scope, part.apply("self_attn.q_proj.weight"),
+                    part.apply("self_attn.k_proj.weight"), part.apply("self_attn.v_proj.weight"));
             NDArray qkvBias = into(scope, NDArrays.concat(new NDList(part.apply("self_attn.q_proj.bias"),
                     part.apply("self_attn.k_proj.bias"), part.apply("self_attn.v_proj.bias")), 0));
             layers[l] = new Layer(part.apply("layer_norm1.weight"), part.apply("layer_norm1.bias"),
-                    into(scope, qkv.transpose()), qkvBias,
-                    into(scope, part.apply("self_attn.out_proj.weight").transpose()), part.apply("self_attn.out_proj.bias"),
+                    qkv, qkvBias,
+                    ResidentLinear.of(scope, part.apply("self_attn.out_proj.weight")), part.apply("self_attn.out_proj.bias"),
                     part.apply("layer_norm2.weight"), part.apply("layer_norm2.bias"),
-                    into(scope, part.apply("mlp.fc1.weight").transpose()), part.apply("mlp.fc1.bias"),
-                    into(scope, part.apply("mlp.fc2.weight").transpose()), part.apply("mlp.fc2.bias"));
+                    ResidentLinear.of(scope, part.apply("mlp.fc1.weight")), part.apply("mlp.fc1.bias"),
+                    ResidentLinear.of(scope, part.apply("mlp.fc2.weight")), part.apply("mlp.fc2.bias"));
         }
-        NDArray[] projT = new NDArray[config.projectorDepth()];
+        Linear[] projT = new Linear[config.projectorDepth()];
         NDArray[] projB = new NDArray[config.projectorDepth()];
         for (int i = 0; i < projT.length; i++) {
-            projT[i] = into(scope, tensor.apply(VisionTensors.projector(i, "weight")).transpose());
+            projT[i] = ResidentLinear.of(scope, tensor.apply(VisionTensors.projector(i, "weight")));
             projB[i] = tensor.apply(VisionTensors.projector(i, "bias"));
         }
-        return new VisionWeights(patchT, tensor.apply(VisionTensors.PATCH_BIAS), tensor.apply(VisionTensors.POSITION), layers,
+        return new VisionWeights(patch, tensor.apply(VisionTensors.PATCH_BIAS), tensor.apply(VisionTensors.POSITION), layers,
                 projT, projB, tensor.apply(VisionTensors.IMAGE_NEWLINE).toFloatArray());
     }
 
@@ -215,39 +191,16 @@ public record VisionWeights(NDArray patchT, NDArray patchBias, NDArray position,
         return a;
     }
 
-    /** The tensor as fp32 (widened in Java), backed by a direct buffer owned by {@code staging}. */
-    private static NDArray stage(CheckpointReader reader, String name, NDManager staging) {
-        long[] shape = reader.info(name).shape();
-        return staging.create(reader.readAsF32Direct(name).order(ByteOrder.nativeOrder()), new Shape(shape), DataType.FLOAT32);
-    }
-
-    /** A contiguous native copy in {@code target}. */
-    private static NDArray own(NDArray a, NDManager target) {
-        NDArray copy = a.duplicate();
-        copy.attach(target);
-        return copy;
-    }
-
-    /** {@code [out, in]} stored contiguously in {@code target}; returns its {@code [in, out]} transpose view. */
-    private static NDArray ownT(NDArray outIn, NDManager target) {
-        NDArray contiguous = outIn.duplicate();
-        contiguous.attach(target);
-        NDArray view = contiguous.transpose();
-        view.attach(target);
-        return view;
-    }
-
-    /** Every native array, for counting or freeing. */
-    public NDList arrays() {
-        NDList all = new NDList(patchT, patchBias, position);
+    /** Where the weights are: fp32 in native memory, or 16-bit mapped. */
+    public WeightFootprint footprint() {
+        WeightFootprint.Tally t = new WeightFootprint.Tally().add(patch).add(patchBias).add(position);
         for (Layer l : layers) {
-            all.addAll(new NDList(l.ln1Weight(), l.ln1Bias(), l.qkvT(), l.qkvBias(), l.outT(), l.outBias(), l.ln2Weight(),
-                    l.ln2Bias(), l.fc1T(), l.fc1Bias(), l.fc2T(), l.fc2Bias()));
+            t.add(l.ln1Weight()).add(l.ln1Bias()).add(l.qkv()).add(l.qkvBias()).add(l.out()).add(l.outBias())
+                    .add(l.ln2Weight()).add(l.ln2Bias()).add(l.fc1()).add(l.fc1Bias()).add(l.fc2()).add(l.fc2Bias());
         }
-        for (int i = 0; i < projectorT.length; i++) {
-            all.add(projectorT[i]);
-            all.add(projectorB[i]);
+        for (int i = 0; i < projector.length; i++) {
+            t.add(projector[i]).add(projectorB[i]);
         }
-        return all;
+        return t.footprint();
     }
 }

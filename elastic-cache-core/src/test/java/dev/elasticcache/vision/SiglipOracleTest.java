@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.elasticcache.DjlDefaults;
 import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.DType;
+import dev.elasticcache.model.weights.WeightLoader;
+import dev.elasticcache.model.weights.WeightStorage;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,21 @@ class SiglipOracleTest {
             assertThat(reader.isSharded()).isEqualTo(shards > 1);
             NaiveVision oracle = new NaiveVision(reader, config);
             double[][][] expectedFeatures = oracle.tower(pixels, n);
-            VisionWeights weights = VisionWeights.load(reader, config, manager);
+            // 16-bit checkpoints keep their matrices mapped (the real-size path), fp32 ones are loaded
+            boolean mapped = dtype != DType.F32;
+            VisionWeights weights = VisionWeights.load(reader, config,
+                    new WeightLoader(reader, manager, mapped ? WeightStorage.MAPPED_16BIT : WeightStorage.FP32));
+            assertThat(weights.layers()[0].qkv() instanceof dev.elasticcache.model.weights.MappedLinear).isEqualTo(mapped);
+            if (mapped) {
+                // bit for bit the fp32 load's features
+                SiglipVisionTower widened = new SiglipVisionTower(config,
+                        VisionWeights.load(reader, config, new WeightLoader(reader, manager, WeightStorage.FP32)));
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray px = scope.create(pixels, new Shape(n, 3, spec.imageSize(), spec.imageSize()));
+                    assertThat(new SiglipVisionTower(config, weights).forward(px).toFloatArray())
+                            .containsExactly(widened.forward(px).toFloatArray());
+                }
+            }
             SiglipVisionTower tower = new SiglipVisionTower(config, weights);
             MlpProjector proj = new MlpProjector(weights);
             try (NDManager scope = manager.newSubManager()) {
@@ -83,7 +99,8 @@ class SiglipOracleTest {
             }
         }
         try (CheckpointReader reader = CheckpointReader.open(folder); NDManager manager = NDManager.newBaseManager()) {
-            SiglipVisionTower tower = new SiglipVisionTower(config, VisionWeights.load(reader, config, manager));
+            SiglipVisionTower tower = new SiglipVisionTower(config,
+                    VisionWeights.load(reader, config, new WeightLoader(reader, manager, WeightStorage.FP32)));
             float[] fa = tower.forward(manager.create(a, new Shape(1, 3, 30, 30))).toFloatArray();
             float[] fb = tower.forward(manager.create(b, new Shape(1, 3, 30, 30))).toFloatArray();
             assertThat(fb).containsExactly(fa);

@@ -1,6 +1,9 @@
 package dev.elasticcache.model.weights;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -15,6 +18,21 @@ import ai.djl.ndarray.types.DataType;
  * @param transposed W^T [in, out], fp32 or fp16
  */
 public record ResidentLinear(NDArray transposed) implements Linear {
+
+    /**
+     * The rows of W [out_i, in] arrays one after the other as a linear over the transposed view; the concatenation
+     * and the view are owned by {@code scope}, the given arrays stay where they are (a trainer's parameters).
+     */
+    public static ResidentLinear of(NDManager scope, NDArray... parts) {
+        NDArray w = parts[0];
+        if (parts.length > 1) {
+            w = NDArrays.concat(new NDList(parts), 0);
+            w.attach(scope);
+        }
+        NDArray view = w.transpose();
+        view.attach(scope);
+        return new ResidentLinear(view);
+    }
 
     @Override
     public NDArray apply(NDArray x) {

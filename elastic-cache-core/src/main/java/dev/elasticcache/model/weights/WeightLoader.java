@@ -93,6 +93,11 @@ public final class WeightLoader {
         return new ResidentEmbedding(storage == WeightStorage.FP16_COMPUTE ? half(table, name) : table);
     }
 
+    /** A tensor as an fp32 array [rows, cols] in memory (position tables and the like, which are added, not multiplied). */
+    public NDArray array(String name) {
+        return residentRows(List.of(reader.info(name)));
+    }
+
     /** Small tensors (norm weights, biases), concatenated, always as fp32 in memory. */
     public NDArray vector(String... names) {
         List<TensorInfo> infos = new ArrayList<>();
