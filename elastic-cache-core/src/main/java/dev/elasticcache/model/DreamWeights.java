@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.elasticcache.model.weights.Linear;
 import dev.elasticcache.model.weights.ResidentEmbedding;
+import dev.elasticcache.model.weights.ResidentLinear;
 import dev.elasticcache.model.weights.TokenEmbedding;
 import dev.elasticcache.model.weights.WeightFootprint;
 import dev.elasticcache.model.weights.WeightLoader;
@@ -58,19 +59,19 @@ public record DreamWeights(TokenEmbedding embedding, DreamLayerWeights[] layers,
             Function<String, NDArray> bias = part -> tensor.apply(DreamTensorLayout.bias(layer, part));
             layers[l] = new DreamLayerWeights(
                     weight.apply(DreamTensorLayout.INPUT_NORM),
-                    LladaWeights.fused(scope, weight.apply(DreamTensorLayout.Q_PROJ), weight.apply(DreamTensorLayout.K_PROJ),
+                    ResidentLinear.of(scope, weight.apply(DreamTensorLayout.Q_PROJ), weight.apply(DreamTensorLayout.K_PROJ),
                             weight.apply(DreamTensorLayout.V_PROJ)),
                     config.attentionBias() ? TensorOps.into(scope, TensorOps.concatRows(bias.apply(DreamTensorLayout.Q_PROJ),
                             bias.apply(DreamTensorLayout.K_PROJ), bias.apply(DreamTensorLayout.V_PROJ))) : null,
-                    LladaWeights.fused(scope, weight.apply(DreamTensorLayout.O_PROJ)),
+                    ResidentLinear.of(scope, weight.apply(DreamTensorLayout.O_PROJ)),
                     weight.apply(DreamTensorLayout.POST_ATTENTION_NORM),
-                    LladaWeights.fused(scope, weight.apply(DreamTensorLayout.GATE_PROJ), weight.apply(DreamTensorLayout.UP_PROJ)),
-                    LladaWeights.fused(scope, weight.apply(DreamTensorLayout.DOWN_PROJ)));
+                    ResidentLinear.of(scope, weight.apply(DreamTensorLayout.GATE_PROJ), weight.apply(DreamTensorLayout.UP_PROJ)),
+                    ResidentLinear.of(scope, weight.apply(DreamTensorLayout.DOWN_PROJ)));
         }
         NDArray embedding = tensor.apply(DreamTensorLayout.EMBEDDING);
         NDArray head = config.tieWordEmbeddings() ? embedding : tensor.apply(DreamTensorLayout.HEAD);
         return new DreamWeights(new ResidentEmbedding(embedding), layers, tensor.apply(DreamTensorLayout.FINAL_NORM),
-                LladaWeights.fused(scope, head));
+                ResidentLinear.of(scope, head));
     }
 
     /** Where the weights are; a tied head is counted once, as the embedding. */

@@ -57,24 +57,16 @@ public record LladaWeights(TokenEmbedding embedding, LayerWeights[] layers, NDAr
             Function<String, NDArray> part = name -> tensor.apply(names.block(layer, name));
             layers[l] = new LayerWeights(
                     part.apply(LladaTensorLayout.ATTN_NORM),
-                    fused(scope, part.apply(LladaTensorLayout.Q_PROJ), part.apply(LladaTensorLayout.K_PROJ),
+                    ResidentLinear.of(scope, part.apply(LladaTensorLayout.Q_PROJ), part.apply(LladaTensorLayout.K_PROJ),
                             part.apply(LladaTensorLayout.V_PROJ)),
-                    fused(scope, part.apply(LladaTensorLayout.ATTN_OUT)),
+                    ResidentLinear.of(scope, part.apply(LladaTensorLayout.ATTN_OUT)),
                     part.apply(LladaTensorLayout.FF_NORM),
-                    fused(scope, part.apply(LladaTensorLayout.FF_PROJ), part.apply(LladaTensorLayout.UP_PROJ)),
-                    fused(scope, part.apply(LladaTensorLayout.FF_OUT)));
+                    ResidentLinear.of(scope, part.apply(LladaTensorLayout.FF_PROJ), part.apply(LladaTensorLayout.UP_PROJ)),
+                    ResidentLinear.of(scope, part.apply(LladaTensorLayout.FF_OUT)));
         }
         NDArray embedding = tensor.apply(names.embedding());
         NDArray head = config.weightTying() ? embedding : tensor.apply(names.head());
-        return new LladaWeights(new ResidentEmbedding(embedding), layers, tensor.apply(names.finalNorm()), fused(scope, head));
-    }
-
-    /**
-     * The rows of W [out_i, in] arrays one after the other as a linear over the transposed view; the
-     * concatenation and the view are owned by {@code scope}, the given arrays stay where they are.
-     */
-    static Linear fused(NDManager scope, NDArray... parts) {
-        return ResidentLinear.of(scope, parts);
+        return new LladaWeights(new ResidentEmbedding(embedding), layers, tensor.apply(names.finalNorm()), ResidentLinear.of(scope, head));
     }
 
     /** Where the weights are; a tied head is counted once, as the embedding. */
