@@ -2,11 +2,9 @@ package dev.elasticcache.model.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -64,34 +62,17 @@ public final class MappedLinear implements Linear {
         if (bytes <= scratch.maxBytes()) {
             ByteBuffer buffer = scratch.acquire(bytes);
             try (NDManager widened = x.getManager().newSubManager()) {
-                widenRows(0, rows, buffer.asFloatBuffer());
+                RowSource.widenRows(parts, 0, rows, buffer.asFloatBuffer());
                 return x.matMul(widened.create(buffer, new Shape(rows, cols), DataType.FLOAT32).transpose());
             } finally {
                 scratch.release(buffer);
             }
         }
-        // Larger than the scratch (an output head): widened slice by slice into an array of its own, multiplied once
-        // and freed with this scope. Splitting the product instead would change libtorch's blocking, and bits.
+        // Larger than the scratch (an output head): assembled in an array of its own, multiplied once and freed with
+        // this scope. Splitting the product instead would change libtorch's blocking, and bits.
         try (NDManager widened = x.getManager().newSubManager()) {
-            NDArray w = widened.create(new Shape(rows, cols), DataType.FLOAT32); // uninitialised: every row is set below
-            long sliceRows = Math.max(1, Math.min(scratch.maxBytes(), SLICE_BYTES) / (cols * 4));
-            for (long r = 0; r < rows; r += sliceRows) {
-                long to = Math.min(rows, r + sliceRows);
-                ByteBuffer buffer = scratch.acquire((to - r) * cols * 4);
-                try (NDManager slice = widened.newSubManager()) {
-                    widenRows(r, to, buffer.asFloatBuffer());
-                    w.set(new NDIndex(r + ":" + to), slice.create(buffer, new Shape(to - r, cols), DataType.FLOAT32));
-                } finally {
-                    scratch.release(buffer);
-                }
-            }
-            return x.matMul(w.transpose());
+            return x.matMul(RowSource.assemble(parts, rows, cols, widened, scratch, SLICE_BYTES).transpose());
         }
-    }
-
-    /** Widens rows [from, to) of the fused W into {@code dst} from index 0. */
-    void widenRows(long from, long to, FloatBuffer dst) {
-        RowSource.widenRows(parts, from, to, dst);
     }
 
     @Override

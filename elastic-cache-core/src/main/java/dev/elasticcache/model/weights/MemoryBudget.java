@@ -61,10 +61,11 @@ public final class MemoryBudget {
      */
     public static WeightStorage storage(WeightDtype requested, CheckpointReader reader, long memory) {
         DType stored = storedDtype(reader);
-        long fp32 = parameters(reader) * 4;
+        long parameters = parameters(reader);
+        long fp32 = parameters * 4;
         boolean stored16 = stored == DType.BF16 || stored == DType.F16;
         if (requested == WeightDtype.FLOAT16_COMPUTE) {
-            long needed = parameters(reader) * 2;
+            long needed = parameters * 2;
             if (needed > memory) {
                 throw new CheckpointException(reader.folder() + ": the fp16 weights need " + size(needed) + " but this machine"
                         + " or container has " + size(memory) + "; use a device with more memory");
@@ -86,14 +87,14 @@ public final class MemoryBudget {
             }
             case AUTO -> stored16 && fp32 + FP32_HEADROOM > memory;
         };
-        long needed = keep ? parameters(reader) * 2 : fp32 + FP32_HEADROOM;
+        long needed = keep ? parameters * 2 : fp32 + FP32_HEADROOM;
         if (needed > memory) {
             throw new CheckpointException(reader.folder() + ": the weights need " + size(needed) + " ("
                     + (keep ? "16-bit, mapped" : "fp32 plus " + size(FP32_HEADROOM) + " of headroom") + ") but this "
                     + "machine or container has " + size(memory) + (keep || !stored16
                             ? "; use a machine with more memory"
                             : "; use dtype auto or " + (stored == DType.BF16 ? "bfloat16" : "float16")
-                                    + " to keep the weights 16-bit (" + size(parameters(reader) * 2) + ")"));
+                                    + " to keep the weights 16-bit (" + size(parameters * 2) + ")"));
         }
         return keep ? WeightStorage.MAPPED_16BIT : WeightStorage.FP32;
     }

@@ -25,7 +25,7 @@ public record ResidentEmbedding(NDArray table) implements TokenEmbedding {
 
     @Override
     public long residentBytes() {
-        return table.getShape().size() * (half() ? 2 : 4);
+        return table.getShape().size() * table.getDataType().getNumOfBytes();
     }
 
     /** True for an fp16 table (fp16 compute): rows are widened to fp32 as they are looked up. */

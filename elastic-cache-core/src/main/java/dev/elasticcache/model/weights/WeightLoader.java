@@ -2,14 +2,11 @@ package dev.elasticcache.model.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.elasticcache.checkpoint.CheckpointException;
 import dev.elasticcache.checkpoint.CheckpointReader;
 import dev.elasticcache.checkpoint.DType;
 import dev.elasticcache.checkpoint.TensorInfo;
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,63 +128,25 @@ public final class WeightLoader {
         return h;
     }
 
-    /** The buffers mapped products widen into. */
-    public WidenScratch scratch() {
-        return scratch;
-    }
-
     private static boolean is16Bit(TensorInfo info) {
         return info.dtype() == DType.BF16 || info.dtype() == DType.F16;
     }
 
-    /** A contiguous fp32 [sum rows, cols] array in the model's manager, filled chunk by chunk through the scratch. */
+    /** A contiguous fp32 [sum rows, cols] array in the model's manager, filled slice by slice through the scratch. */
     private NDArray residentRows(List<TensorInfo> infos) {
         long cols = columns(infos.get(0));
         long rows = 0;
+        List<RowSource> parts = new ArrayList<>();
         for (TensorInfo info : infos) {
             if (columns(info) != cols) {
                 throw new IllegalArgumentException("tensor '" + info.name() + "' has rows of " + columns(info)
                         + " values, '" + infos.get(0).name() + "' of " + cols + "; they cannot be fused");
             }
             rows += rowsOf(info);
+            parts.add(is16Bit(info) ? StoredTensor.map(reader, info.name()) : new Fp32Rows(reader, info, cols));
         }
-        Shape shape = new Shape(rows, cols);
-        long chunkRows = Math.max(1, scratch.maxBytes() / (cols * 4));
-        if (chunkRows >= rows) {
-            return copyRows(infos, 0, rows, cols);
-        }
-        // Larger than one scratch (an embedding table): fill a preallocated array slice by slice.
-        NDArray whole = manager.create(shape, DataType.FLOAT32); // uninitialised: every row is set below
-        try {
-            for (long r = 0; r < rows; r += chunkRows) {
-                long to = Math.min(rows, r + chunkRows);
-                try (NDArray slice = copyRows(infos, r, to, cols)) {
-                    whole.set(new NDIndex(r + ":" + to), slice);
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            whole.close();
-            throw e;
-        }
-        return whole;
-    }
-
-    /** Rows [from, to) of the fused tensors as a new fp32 array owned by the model's manager. */
-    private NDArray copyRows(List<TensorInfo> infos, long from, long to, long cols) {
-        ByteBuffer buffer = scratch.acquire((to - from) * cols * 4);
-        try (NDManager staging = manager.newSubManager()) {
-            List<RowSource> parts = new ArrayList<>();
-            for (TensorInfo info : infos) {
-                parts.add(is16Bit(info) ? StoredTensor.map(reader, info.name()) : new Fp32Rows(reader, info, columns(info)));
-            }
-            RowSource.widenRows(parts, from, to, buffer.asFloatBuffer());
-            NDArray alias = staging.create(buffer, new Shape(to - from, cols), DataType.FLOAT32);
-            NDArray copy = alias.duplicate();
-            copy.attach(manager);
-            return copy;
-        } finally {
-            scratch.release(buffer);
-        }
+        // An embedding table larger than the scratch is filled in place, slice by slice.
+        return RowSource.assemble(parts, rows, cols, manager, scratch, scratch.maxBytes());
     }
 
     /** A tensor stored as F32 or F64, read through the checkpoint reader. */
