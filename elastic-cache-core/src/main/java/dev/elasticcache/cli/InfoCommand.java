@@ -9,8 +9,10 @@ import dev.elasticcache.checkpoint.DType;
 import dev.elasticcache.checkpoint.LladaCheckpoint;
 import dev.elasticcache.checkpoint.SafetensorsFile;
 import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EmbeddedModel;
+import dev.elasticcache.engine.MemoryPlan;
 import dev.elasticcache.engine.ModelCard;
 import dev.elasticcache.engine.ModelInfo;
 import dev.elasticcache.model.LladaConfig;
@@ -215,8 +217,8 @@ final class InfoCommand {
 
     /** The memory plan: weights, runtime, per-request activations and caches, and whether it fits. */
     private static void printPlan(PrintStream out, ElasticCacheEngine engine, int promptTokens, int genLength, int batch) {
-        dev.elasticcache.decode.Strategy strategy = engine.defaultOptions().strategy();
-        dev.elasticcache.engine.MemoryPlan plan = engine.memoryPlan(promptTokens, genLength, strategy, batch);
+        Strategy strategy = engine.defaultOptions().strategy();
+        MemoryPlan plan = engine.memoryPlan(promptTokens, genLength, strategy, batch);
         row(out, "memory plan", promptTokens + " prompt + " + genLength + " answer tokens, " + batch + " at once, "
                 + strategy.id());
         for (String line : plan.lines()) {

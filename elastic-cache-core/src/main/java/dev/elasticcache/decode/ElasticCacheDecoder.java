@@ -284,7 +284,7 @@ final class ElasticCacheDecoder implements Decoder {
                     } else {
                         if (trackOfHeads != null) {
                             // Attention of the tracked tokens as of the previous cache state, before write-back.
-                            oldTrackProbs = blocks.attentionProbs(caches.q[l].get(scope, trackOfHeads), caches.k[l]);
+                            oldTrackProbs = blocks.attentionProbs(caches.q[l].get(layerScope, trackOfHeads), caches.k[l]);
                         }
                         caches.q[l].set(rowsOfHeads, qkv.q());
                         caches.keyRows[l].set(rowsOfHeads, qkv.k());
