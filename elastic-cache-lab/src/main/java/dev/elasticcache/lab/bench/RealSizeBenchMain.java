@@ -82,7 +82,7 @@ public final class RealSizeBenchMain {
                     .orElseGet(() -> engine.tokenizer().encodeChat(chat));
             int n = promptIds.length + gen;
             CostModel cost = new CostModel(model);
-            double weightBytes = weights.mapped() ? weights.mappedBytes() + weights.residentBytes() : weights.residentBytes();
+            double weightBytes = weights.mappedBytes() + weights.residentBytes(); // as stored: mapped ones 2 B a parameter
             double readSeconds = weightBytes / (bandwidth * 1e9);
             double widenSeconds = weights.mapped() ? 2.0 * weights.mappedBytes() * 2 / (bandwidth * 1e9) : 0;
             line(report, "");
