@@ -26,7 +26,7 @@ import java.util.Map;
  * tokens/s over llada's).
  */
 final class BenchCommand {
-    static final String SYNOPSIS = "bench [--model DIR] [--prompt TEXT]... [--prompts FILE] [--strategies S,S,...]"
+    static final String SYNOPSIS = "bench [--model DIR|ID] [--prompt TEXT]... [--prompts FILE] [--strategies S,S,...]"
             + " [--repeat N] [--warmup N] [KNOBS]";
     static final String USAGE = "usage: elastic-cache " + SYNOPSIS + "\n"
             + "  Decodes every prompt with every strategy and prints per strategy: answers identical to llada's, median\n"
@@ -96,7 +96,7 @@ final class BenchCommand {
             err.print(USAGE);
             return 2;
         }
-        try (ElasticCacheEngine engine = ElasticCacheEngine.load(shared.engineConfig())) {
+        try (ElasticCacheEngine engine = shared.load(err)) {
             ModelInfo info = engine.modelInfo();
             if (prompts.isEmpty()) {
                 prompts.addAll(info.card().examples().values());

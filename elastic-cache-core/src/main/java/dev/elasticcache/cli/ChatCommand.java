@@ -27,7 +27,7 @@ import java.util.Map;
  * with {@code /} are commands ({@link #HELP}). Reads until {@code /exit} or the end of input, so piped input works.
  */
 final class ChatCommand {
-    static final String SYNOPSIS = "chat [--model DIR] [KNOBS]";
+    static final String SYNOPSIS = "chat [--model DIR|ID] [KNOBS]";
     static final String USAGE = "usage: elastic-cache " + SYNOPSIS + "\n"
             + "  Talks to the model: every line on stdin is a user message, sent with the conversation so far; the\n"
             + "  answer streams as it is decoded, then one line of statistics. /help lists the chat commands.\n"
@@ -74,7 +74,7 @@ final class ChatCommand {
             err.print(USAGE);
             return 2;
         }
-        try (ElasticCacheEngine engine = ElasticCacheEngine.load(shared.engineConfig())) {
+        try (ElasticCacheEngine engine = shared.load(err)) {
             ChatCommand chat = new ChatCommand(engine, options, out);
             chat.banner();
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));

@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * Command-line entry point ({@code bin/elastic-cache COMMAND ...}): {@code generate}, {@code chat}, {@code bench},
- * {@code info} and {@code help}. Every command prints its options with {@code --help}.
+ * {@code info}, {@code pull} and {@code help}. Every command prints its options with {@code --help}.
  */
 public final class ElasticCacheCli {
     static final String USAGE = "usage: elastic-cache COMMAND [OPTIONS]\n"
@@ -18,6 +18,8 @@ public final class ElasticCacheCli {
             + "             elastic-cache " + BenchCommand.SYNOPSIS + "\n"
             + "  info       the model's facts: shape, parameters, weights on disk, memory needs, what it knows\n"
             + "             elastic-cache " + InfoCommand.SYNOPSIS + "\n"
+            + "  pull       download a Hugging Face model into the shared cache, print its folder\n"
+            + "             elastic-cache " + PullCommand.SYNOPSIS + "\n"
             + "  help       this text; help COMMAND prints that command's options\n"
             + "KNOBS (generate, chat, bench): --strategy --gen-length --block-length --steps --window --threshold\n"
             + "  --tokens-per-iter --gamma --track-num --block-caching --temperature --remasking --seed\n"
@@ -55,6 +57,8 @@ public final class ElasticCacheCli {
                 return BenchCommand.run(rest, out, err);
             case "info":
                 return InfoCommand.run(rest, out, err);
+            case "pull":
+                return PullCommand.run(rest, out, err);
             case "help", "--help", "-h":
                 return help(rest, out, err);
             default:
@@ -74,6 +78,7 @@ public final class ElasticCacheCli {
             case "chat" -> ChatCommand.USAGE;
             case "bench" -> BenchCommand.USAGE;
             case "info" -> InfoCommand.USAGE;
+            case "pull" -> PullCommand.USAGE;
             case "help" -> USAGE;
             default -> null;
         };

@@ -3,8 +3,13 @@ package dev.elasticcache.cli;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.Strategy;
+import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.hub.HubException;
+import dev.elasticcache.hub.HubSettings;
+import dev.elasticcache.hub.ModelId;
+import dev.elasticcache.hub.PullStrategy;
 import dev.elasticcache.model.weights.WeightDtype;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +26,19 @@ final class EngineArgs {
     static final List<String> KNOBS = List.of("strategy", "gen-length", "block-length", "steps", "window", "threshold",
             "tokens-per-iter", "gamma", "track-num", "block-caching", "temperature", "remasking", "seed");
 
+    /** The flags that choose the model and how it is loaded (every command takes them). */
+    static final List<String> MODEL_FLAGS = List.of("--model", "--pull", "--device", "--dtype");
+
     /** Usage lines of the shared options, indented to follow a command's synopsis. */
     static final String USAGE = """
-              --model DIR|NAME      LLaDA, LLaDA-V or Dream checkpoint folder (config.json, safetensors,
-                                    tokenizer), or an embedded model: tiny-llada (the default, text) or
-                                    tiny-llada-v (vision: reads one to three letters or digits in an image)
+              --model DIR|ID|NAME   LLaDA, LLaDA-V or Dream checkpoint folder (config.json, safetensors,
+                                    tokenizer); a Hugging Face id OWNER/NAME[@REVISION] (e.g.
+                                    GSAI-ML/LLaDA-8B-Instruct), used from the Hugging Face cache or downloaded
+                                    into it (HF_HOME, HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE); or
+                                    an embedded model: tiny-llada (the default, text) or tiny-llada-v (vision:
+                                    reads one to three letters or digits in an image)
+              --pull P              when a Hugging Face model is downloaded: when-missing (default), always
+                                    (fetch what the revision's newest commit adds) or never (cache only)
               --device cpu|gpu|auto where the weights live (default cpu)
               --dtype D             auto|float32|bfloat16|float16|float16-compute: weights widened to fp32 at
                                     load, or kept 16-bit, mapped from the checkpoint (default auto: fp32 if
@@ -44,6 +57,8 @@ final class EngineArgs {
     static final java.time.Duration COMMAND_TIMEOUT = java.time.Duration.ofDays(1);
 
     Path model;
+    ModelId hubModel;
+    PullStrategy pull = PullStrategy.WHEN_MISSING;
     String embeddedModel = EmbeddedModel.NAME;
     String device = "cpu";
     WeightDtype dtype = WeightDtype.AUTO;
@@ -66,18 +81,24 @@ final class EngineArgs {
         return true;
     }
 
-    /** Takes {@code --model}, {@code --device} or {@code --dtype} only (for commands that do not decode). */
+    /** Takes {@code --model}, {@code --pull}, {@code --device} or {@code --dtype} only (for commands that do not decode). */
     boolean acceptModel(String flag, String value) {
         switch (flag) {
             case "--model" -> {
-                // an embedded model's name, unless a folder of that name is meant
-                if (EmbeddedModel.NAMES.contains(value) && !Files.exists(Path.of(value))) {
+                // An embedded model's name or a Hub id, unless a folder of that name is meant (as transformers does).
+                model = null;
+                hubModel = null;
+                embeddedModel = null;
+                boolean folder = Files.exists(Path.of(value));
+                if (EmbeddedModel.NAMES.contains(value) && !folder) {
                     embeddedModel = value;
-                    model = null;
+                } else if (!folder && ModelId.looksLikeId(value)) {
+                    hubModel = ModelId.parse(value);
                 } else {
                     model = Path.of(value);
                 }
             }
+            case "--pull" -> pull = PullStrategy.parse(value);
             case "--device" -> {
                 if (!List.of("cpu", "gpu", "auto").contains(value)) {
                     throw new IllegalArgumentException("--device must be cpu, gpu or auto, got '" + value + "'");
@@ -101,8 +122,34 @@ final class EngineArgs {
     EngineConfig engineConfig() {
         // One user at a time: requests decode alone, on the configured intra-op threads, and take as long as they
         // take (a step of an 8B model on a small CPU takes seconds; Ctrl-C ends a command).
-        return EngineConfig.builder().modelDir(model).embeddedModel(embeddedModel).device(device).dtype(dtype)
-                .queueCapacity(1).maxBatchSize(1).requestTimeout(COMMAND_TIMEOUT).defaultOptions(options()).build();
+        EngineConfig.Builder b = EngineConfig.builder().device(device).dtype(dtype).queueCapacity(1).maxBatchSize(1)
+                .requestTimeout(COMMAND_TIMEOUT).defaultOptions(options());
+        if (hubModel != null) {
+            b.model(hubModel).pullModelStrategy(pull).hub(HubSettings.fromEnvironment());
+        } else if (model != null) {
+            b.modelDir(model);
+        } else {
+            b.embeddedModel(embeddedModel == null ? EmbeddedModel.NAME : embeddedModel);
+        }
+        return b.build();
+    }
+
+    /** Whether the model is an embedded one. */
+    boolean embedded() {
+        return model == null && hubModel == null;
+    }
+
+    /** Loads the engine; a Hugging Face model is downloaded first when needed, with a progress bar on {@code err}. */
+    ElasticCacheEngine load(java.io.PrintStream err) {
+        try {
+            return ElasticCacheEngine.load(engineConfig(), new DownloadProgressBar(err, System.console() != null));
+        } catch (HubException e) {
+            if (e.code().equals("RepoNotFound")) { // OWNER/NAME may have been meant as a folder
+                throw new HubException(e.code(), e.getMessage() + "; there is no folder "
+                        + Path.of(hubModel.repo()).toAbsolutePath() + " either", e);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -150,7 +197,7 @@ final class EngineArgs {
 
     /** Whether {@code flag} is a shared option (it takes a value). */
     static boolean isShared(String flag) {
-        return flag.equals("--model") || flag.equals("--device") || flag.equals("--dtype") || flag.startsWith("--") && KNOBS.contains(flag.substring(2));
+        return MODEL_FLAGS.contains(flag) || flag.startsWith("--") && KNOBS.contains(flag.substring(2));
     }
 
     /** Throws naming the fix unless {@code flag} is shared or one of the command's {@code own} flags. */

@@ -23,7 +23,7 @@ import java.util.Locale;
  * {@code --trace FILE} it also writes the per-step trace as JSON.
  */
 public final class GenerateCommand {
-    static final String SYNOPSIS = "generate [--model DIR] (--prompt TEXT [--chat] | --prompt-ids 1,2,3) [KNOBS]"
+    static final String SYNOPSIS = "generate [--model DIR|ID] (--prompt TEXT [--chat] | --prompt-ids 1,2,3) [KNOBS]"
             + " [--trace FILE] [--schema FILE|JSON]";
     static final String USAGE = "usage: elastic-cache " + SYNOPSIS + "\n"
             + "  Decodes one prompt and prints the answer and its statistics.\n"
@@ -50,7 +50,7 @@ public final class GenerateCommand {
             out.print(USAGE);
             return 0;
         }
-        try (ElasticCacheEngine engine = ElasticCacheEngine.load(o.engine.engineConfig())) {
+        try (ElasticCacheEngine engine = o.engine.load(err)) {
             GenerationRequest.Builder request = GenerationRequest.builder().options(o.decoding).trace(o.trace != null);
             if (o.promptIds != null) {
                 request.promptIds(o.promptIds);

@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * parameter count, weights on disk, memory for the weights and the KV cache, what it was trained on.
  */
 final class InfoCommand {
-    static final String SYNOPSIS = "info [--model DIR] [--device cpu|gpu|auto] [--dtype D] [--gen-length N]"
+    static final String SYNOPSIS = "info [--model DIR|ID] [--device cpu|gpu|auto] [--dtype D] [--gen-length N]"
             + " [--prompt-length N | --prompt TEXT] [--batch N]";
     static final String USAGE = "usage: elastic-cache " + SYNOPSIS + "\n"
             + "  Prints the model's facts: family, shape, parameters, weights on disk, memory for the weights and the\n"
@@ -67,7 +67,7 @@ final class InfoCommand {
                     out.print(USAGE);
                     return 0;
                 }
-                if (!flag.equals("--model") && !flag.equals("--device") && !flag.equals("--dtype") && !OWN_FLAGS.contains(flag)) {
+                if (!EngineArgs.MODEL_FLAGS.contains(flag) && !OWN_FLAGS.contains(flag)) {
                     throw new IllegalArgumentException((flag.startsWith("-") ? "unknown option " + flag
                             : "unexpected argument '" + flag + "'") + "; elastic-cache info --help lists the options");
                 }
@@ -89,8 +89,8 @@ final class InfoCommand {
             err.print(USAGE);
             return 2;
         }
-        try (ElasticCacheEngine engine = ElasticCacheEngine.load(shared.engineConfig())) {
-            print(out, engine, shared.model == null, genLength, promptLength, prompt, batch);
+        try (ElasticCacheEngine engine = shared.load(err)) {
+            print(out, engine, shared.embedded(), genLength, promptLength, prompt, batch);
             return 0;
         } catch (RuntimeException | IOException e) {
             err.println("error: " + e.getMessage());

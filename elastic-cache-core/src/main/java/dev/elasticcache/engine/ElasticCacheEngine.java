@@ -15,6 +15,7 @@ import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.decode.DecodingStats;
 import dev.elasticcache.decode.StructuredDecoder;
+import dev.elasticcache.hub.DownloadListener;
 import dev.elasticcache.structured.InfillSettings;
 import dev.elasticcache.structured.ToolPrompt;
 import dev.elasticcache.model.DiffusionModel;
@@ -154,11 +155,22 @@ public final class ElasticCacheEngine implements AutoCloseable {
      * exception names the file at fault.
      */
     public static ElasticCacheEngine load(EngineConfig config) {
+        return load(config, DownloadListener.NONE);
+    }
+
+    /**
+     * Loads the model named by {@code config}; a Hub model missing from the cache is downloaded first (as the
+     * pull-model strategy allows), its progress told to {@code downloads}.
+     *
+     * @throws dev.elasticcache.hub.HubException when a Hub model cannot be had (the message says what to do)
+     */
+    public static ElasticCacheEngine load(EngineConfig config, DownloadListener downloads) {
         DjlDefaults.apply();
         long start = System.nanoTime();
-        Path folder = config.modelDir() != null ? config.modelDir() : EmbeddedModel.folder(config.embeddedModel());
+        Path folder = ModelLocator.folder(config, downloads);
+        boolean embedded = config.embeddedModel() != null;
         // An unknown family fails here, naming config.json and listing the supported families.
-        ModelFamily family = config.modelDir() == null ? ModelFamily.LLADA : ModelFamily.detect(folder);
+        ModelFamily family = embedded ? ModelFamily.LLADA : ModelFamily.detect(folder);
         Device device = resolveDevice(config.device());
         if (family == ModelFamily.DREAM) {
             return loadDream(config, folder, device, start);
@@ -170,11 +182,10 @@ public final class ElasticCacheEngine implements AutoCloseable {
             model = LladaModel.load(folder, device, config.dtype());
             checkTokenizerMatchesModel(folder, tokenizer, model);
             vision = loadVision(folder, device, config.dtype(), model);
-            String name = config.modelDir() == null ? config.embeddedModel() : String.valueOf(folder.getFileName());
-            ModelInfo info = new ModelInfo(name, folder, model.config(),
+            ModelInfo info = new ModelInfo(config.modelName(), folder, model.config(),
                     LladaTensorLayout.parameterCount(model.config()), deviceName(device),
                     Duration.ofNanos(System.nanoTime() - start),
-                    config.modelDir() == null ? EmbeddedModel.card(config.embeddedModel()) : ModelCard.read(folder));
+                    embedded ? EmbeddedModel.card(config.embeddedModel()) : ModelCard.read(folder));
             return new ElasticCacheEngine(model, tokenizer, config, info, InfillSettings.read(folder), vision);
         } catch (RuntimeException | Error e) {
             if (vision != null) {
@@ -211,7 +222,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         try {
             model = DreamModel.load(folder, device, DreamModel.DEFAULT_MAX_CONTEXT, config.dtype());
             checkTokenizerMatchesModel(folder, tokenizer, model);
-            ModelInfo info = new ModelInfo(String.valueOf(folder.getFileName()), folder, null,
+            ModelInfo info = new ModelInfo(config.modelName(), folder, null,
                     DreamTensorLayout.parameterCount(model.config()), deviceName(device),
                     Duration.ofNanos(System.nanoTime() - start), ModelCard.read(folder), ModelFamily.DREAM);
             return new ElasticCacheEngine(model, tokenizer, config, info, InfillSettings.read(folder));

@@ -1,6 +1,9 @@
 package dev.elasticcache.engine;
 
 import dev.elasticcache.decode.DecodingOptions;
+import dev.elasticcache.hub.HubSettings;
+import dev.elasticcache.hub.ModelId;
+import dev.elasticcache.hub.PullStrategy;
 import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.structured.InfillLimits;
 import java.nio.file.Path;
@@ -9,7 +12,10 @@ import java.time.Duration;
 /**
  * How an engine is set up.
  *
- * @param modelDir LLaDA checkpoint folder; null selects the embedded tiny model shipped with the project
+ * <p>The model is one of three: a folder ({@code modelDir}), a Hugging Face id ({@code model}) or an embedded
+ * model ({@code embeddedModel}, the default when neither of the others is set). Setting two is an error.
+ *
+ * @param modelDir LLaDA, LLaDA-V or Dream checkpoint folder
  * @param device {@code cpu}, {@code gpu} (CUDA, fails clearly when unavailable) or {@code auto}
  * @param queueCapacity requests that may wait while {@code maxBatchSize} decode; more are refused with
  *     {@link EngineOverloadedException}
@@ -24,10 +30,16 @@ import java.time.Duration;
  *     the default) or {@value EmbeddedModel#VISION_NAME} (vision-language)
  * @param dtype how the weights are kept: {@link WeightDtype#AUTO} (default) keeps fp32 when it fits in memory,
  *     else the checkpoint's 16-bit weights mapped from its files
+ * @param model a model on the Hugging Face Hub, {@code OWNER/NAME[@REVISION]}, loaded from the shared cache or
+ *     downloaded into it
+ * @param pullModelStrategy when {@code model} is downloaded (default {@link PullStrategy#WHEN_MISSING})
+ * @param hub the Hub endpoint, token, cache folder and offline switch; null reads the {@code HF_*} environment
+ *     variables when the model is resolved
  */
 public record EngineConfig(
         Path modelDir, String device, int queueCapacity, Duration requestTimeout, DecodingOptions defaultOptions,
-        InfillLimits infillLimits, int maxToolRounds, int maxBatchSize, String embeddedModel, WeightDtype dtype) {
+        InfillLimits infillLimits, int maxToolRounds, int maxBatchSize, String embeddedModel, WeightDtype dtype,
+        ModelId model, PullStrategy pullModelStrategy, HubSettings hub) {
     /** Default of {@link #maxToolRounds}. */
     public static final int DEFAULT_MAX_TOOL_ROUNDS = 5;
     /** Default of {@link #maxBatchSize}. */
@@ -38,7 +50,7 @@ public record EngineConfig(
     public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
             DecodingOptions defaultOptions, InfillLimits infillLimits, int maxToolRounds, int maxBatchSize) {
         this(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds, maxBatchSize,
-                EmbeddedModel.NAME, WeightDtype.AUTO);
+                null, WeightDtype.AUTO, null, null, null);
     }
 
     public EngineConfig(Path modelDir, String device, int queueCapacity, Duration requestTimeout,
@@ -62,7 +74,15 @@ public record EngineConfig(
                     + MAX_BATCH_SIZE_LIMIT + ", got " + maxBatchSize);
         }
         infillLimits = infillLimits == null ? InfillLimits.DEFAULTS : infillLimits;
-        embeddedModel = EmbeddedModel.checkName(embeddedModel == null ? EmbeddedModel.NAME : embeddedModel);
+        if (modelDir != null && model != null || (modelDir != null || model != null) && embeddedModel != null) {
+            throw new IllegalArgumentException("set one model, not two: " + (modelDir != null ? "modelDir " + modelDir : "")
+                    + (modelDir != null && model != null ? " and " : "") + (model != null ? "model " + model : "")
+                    + (embeddedModel != null ? " and embeddedModel " + embeddedModel : ""));
+        }
+        if (modelDir == null && model == null) {
+            embeddedModel = EmbeddedModel.checkName(embeddedModel == null ? EmbeddedModel.NAME : embeddedModel);
+        }
+        pullModelStrategy = pullModelStrategy == null ? PullStrategy.WHEN_MISSING : pullModelStrategy;
         device = device == null ? "cpu" : device;
         dtype = dtype == null ? WeightDtype.AUTO : dtype;
         requestTimeout = requestTimeout == null ? Duration.ofMinutes(5) : requestTimeout;
@@ -90,9 +110,18 @@ public record EngineConfig(
 
     /** A builder that starts from this configuration. */
     public Builder toBuilder() {
-        return builder().modelDir(modelDir).device(device).queueCapacity(queueCapacity).requestTimeout(requestTimeout)
+        Builder b = builder().device(device).queueCapacity(queueCapacity).requestTimeout(requestTimeout)
                 .defaultOptions(defaultOptions).infillLimits(infillLimits).maxToolRounds(maxToolRounds)
-                .maxBatchSize(maxBatchSize).embeddedModel(embeddedModel).dtype(dtype);
+                .maxBatchSize(maxBatchSize).dtype(dtype).pullModelStrategy(pullModelStrategy).hub(hub);
+        b.modelDir = modelDir;
+        b.model = model;
+        b.embeddedModel = embeddedModel;
+        return b;
+    }
+
+    /** A name for the model, for logs and metadata: the Hub id, the folder's name or the embedded model's name. */
+    public String modelName() {
+        return model != null ? model.toString() : modelDir != null ? String.valueOf(modelDir.getFileName()) : embeddedModel;
     }
 
     /** Builder with defaults: embedded model, CPU, queue of 16, batches of up to 8, 5-minute timeout. */
@@ -105,10 +134,26 @@ public record EngineConfig(
         private InfillLimits infillLimits = InfillLimits.DEFAULTS;
         private int maxToolRounds = DEFAULT_MAX_TOOL_ROUNDS;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
-        private String embeddedModel = EmbeddedModel.NAME;
+        private String embeddedModel;
         private WeightDtype dtype = WeightDtype.AUTO;
+        private ModelId model;
+        private PullStrategy pullModelStrategy = PullStrategy.WHEN_MISSING;
+        private HubSettings hub;
 
-        public Builder modelDir(Path v) { modelDir = v; return this; }
+        /** The model is this checkpoint folder (replaces a Hub id or embedded model set before). */
+        public Builder modelDir(Path v) { modelDir = v; model = null; embeddedModel = null; return this; }
+
+        /** The model is this Hugging Face model (replaces a folder or embedded model set before). */
+        public Builder model(ModelId v) { model = v; modelDir = null; embeddedModel = null; return this; }
+
+        /** {@link #model(ModelId)} from {@code OWNER/NAME[@REVISION]}. */
+        public Builder model(String v) { return model(v == null ? null : ModelId.parse(v)); }
+
+        /** When a Hub model is downloaded: never, when-missing (default) or always. */
+        public Builder pullModelStrategy(PullStrategy v) { pullModelStrategy = v; return this; }
+
+        /** The Hub endpoint, token and cache (default: the {@code HF_*} environment variables). */
+        public Builder hub(HubSettings v) { hub = v; return this; }
         public Builder device(String v) { device = v; return this; }
         public Builder queueCapacity(int v) { queueCapacity = v; return this; }
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
@@ -120,8 +165,8 @@ public record EngineConfig(
         /** Requests decoded together (default {@value EngineConfig#DEFAULT_MAX_BATCH_SIZE}); 1 decodes one at a time. */
         public Builder maxBatchSize(int v) { maxBatchSize = v; return this; }
 
-        /** The embedded model used without a model folder: tiny-llada (default) or tiny-llada-v. */
-        public Builder embeddedModel(String v) { embeddedModel = v; return this; }
+        /** The model is an embedded one: tiny-llada (the default) or tiny-llada-v (replaces a folder or Hub id). */
+        public Builder embeddedModel(String v) { embeddedModel = v; modelDir = null; model = null; return this; }
 
         /** How the weights are kept (default auto: fp32 when it fits in memory, else the checkpoint's 16-bit type). */
         public Builder dtype(WeightDtype v) { dtype = v; return this; }
@@ -131,7 +176,7 @@ public record EngineConfig(
 
         public EngineConfig build() {
             return new EngineConfig(modelDir, device, queueCapacity, requestTimeout, defaultOptions, infillLimits, maxToolRounds,
-                    maxBatchSize, embeddedModel, dtype);
+                    maxBatchSize, embeddedModel, dtype, model, pullModelStrategy, hub);
         }
     }
 }

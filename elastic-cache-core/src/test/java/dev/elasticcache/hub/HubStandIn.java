@@ -40,6 +40,7 @@ public final class HubStandIn implements AutoCloseable {
     private final Map<String, byte[]> blobsBySha = new ConcurrentHashMap<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> bytesServed = new ConcurrentHashMap<>();
+    private final Map<String, Long> throttles = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     /** One request as the servers saw it. */
@@ -123,6 +124,11 @@ public final class HubStandIn implements AutoCloseable {
     /** The next transfer of {@code file} sends {@code bytes} bytes, then nothing for a minute. */
     public void stallAfter(String file, long bytes) {
         faults.put(file, new Fault("stall", bytes, new AtomicInteger(1)));
+    }
+
+    /** Every transfer of {@code file} pauses {@code millis} after each 64 KiB (a slow link). */
+    public void throttle(String file, long millis) {
+        throttles.put(file, millis);
     }
 
     /** Every request so far. */
@@ -359,6 +365,14 @@ public final class HubStandIn implements AutoCloseable {
             out.write(body, (int) i, n);
             served.addAndGet(n);
             i += n;
+            Long pause = throttles.get(file);
+            if (pause != null) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         out.flush();
         if (stopAt < content.length) {
