@@ -2,6 +2,9 @@ package dev.elasticcache.langchain4j;
 
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.hub.HubSettings;
+import dev.elasticcache.hub.ModelId;
+import dev.elasticcache.hub.PullStrategy;
 import dev.elasticcache.model.weights.WeightDtype;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
@@ -12,14 +15,18 @@ import java.util.List;
 
 /**
  * What the blocking and the streaming model builders share. Set one source of the engine: {@link #engine}
- * (already loaded, shared, never closed by the model), or {@link #modelDir} and/or {@link #engineConfig} (the
- * model loads and owns its engine). Without any, the embedded tiny model is loaded.
+ * (already loaded, shared, never closed by the model), or a model to load and own: {@link #model} (a Hugging Face
+ * id, from the shared cache or downloaded into it), {@link #modelDir} (a folder) and/or {@link #engineConfig}.
+ * Without any, the embedded tiny model is loaded.
  *
  * @param <B> the concrete builder
  */
 public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilder<B>> {
     ElasticCacheEngine engine;
     Path modelDir;
+    ModelId model;
+    PullStrategy pullModelStrategy;
+    HubSettings hub;
     EngineConfig engineConfig;
     WeightDtype dtype;
     ChatRequestParameters defaultRequestParameters;
@@ -42,6 +49,27 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
     /** A LLaDA checkpoint folder to load; the model owns the engine and closes it when closed. */
     public B modelDir(Path modelDir) {
         this.modelDir = modelDir;
+        return self();
+    }
+
+    /**
+     * A Hugging Face model to load, {@code OWNER/NAME[@REVISION]} (e.g. {@code GSAI-ML/LLaDA-8B-Instruct}): from the
+     * shared Hugging Face cache, downloaded into it when missing (see {@link #pullModelStrategy}).
+     */
+    public B model(String model) {
+        this.model = ModelId.parse(model);
+        return self();
+    }
+
+    /** When {@link #model} is downloaded: when-missing (default), always, or never (the cache only). */
+    public B pullModelStrategy(PullStrategy pullModelStrategy) {
+        this.pullModelStrategy = pullModelStrategy;
+        return self();
+    }
+
+    /** The Hub endpoint, token and cache folder (default: the {@code HF_*} environment variables). */
+    public B hub(HubSettings hub) {
+        this.hub = hub;
         return self();
     }
 
@@ -91,7 +119,40 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
 
     /** The engine support this builder describes (loads the engine unless one was shared). */
     ElasticCacheSupport support() {
-        return ElasticCacheSupport.create(engine, modelDir, engineConfig, dtype, defaultRequestParameters, timeout);
+        return ElasticCacheSupport.create(engine, ownedEngineConfig(), defaultRequestParameters, timeout);
+    }
+
+    /** The configuration of the engine to load and own; null when one is shared. */
+    private EngineConfig ownedEngineConfig() {
+        boolean owned = modelDir != null || model != null || engineConfig != null || dtype != null
+                || pullModelStrategy != null || hub != null;
+        if (engine != null) {
+            if (owned) {
+                throw new IllegalArgumentException("set either engine(...) (shared) or model(...)/modelDir(...)/engineConfig(...)"
+                        + "/dtype(...)/pullModelStrategy(...)/hub(...) (the model loads and owns its engine), not both");
+            }
+            return null;
+        }
+        if (modelDir != null && model != null) {
+            throw new IllegalArgumentException("set model(\"" + model + "\") or modelDir(" + modelDir + "), not both");
+        }
+        EngineConfig.Builder b = (engineConfig != null ? engineConfig : EngineConfig.defaults()).toBuilder();
+        if (modelDir != null) {
+            b.modelDir(modelDir);
+        }
+        if (model != null) {
+            b.model(model);
+        }
+        if (dtype != null) {
+            b.dtype(dtype);
+        }
+        if (pullModelStrategy != null) {
+            b.pullModelStrategy(pullModelStrategy);
+        }
+        if (hub != null) {
+            b.hub(hub);
+        }
+        return b.build();
     }
 
     /** The listeners as an immutable list. */

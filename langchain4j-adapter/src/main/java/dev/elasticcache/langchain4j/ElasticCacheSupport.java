@@ -70,12 +70,8 @@ final class ElasticCacheSupport {
      * decoding defaults overridden by {@code userDefaults}. Unsupported or invalid defaults fail here, before
      * any request, and an engine loaded for this call is closed again.
      */
-    static ElasticCacheSupport create(ElasticCacheEngine sharedEngine, Path modelDir, EngineConfig engineConfig,
-            WeightDtype dtype, ChatRequestParameters userDefaults, Duration timeout) {
-        if (sharedEngine != null && (modelDir != null || engineConfig != null || dtype != null)) {
-            throw new IllegalArgumentException("set either engine(...) (shared) or modelDir(...)/engineConfig(...)/dtype(...)"
-                    + " (the model loads and owns its engine), not both");
-        }
+    static ElasticCacheSupport create(ElasticCacheEngine sharedEngine, EngineConfig ownedConfig,
+            ChatRequestParameters userDefaults, Duration timeout) {
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
         }
@@ -87,14 +83,7 @@ final class ElasticCacheSupport {
         ElasticCacheEngine engine = sharedEngine;
         boolean owns = false;
         if (engine == null) {
-            EngineConfig config = engineConfig != null ? engineConfig : EngineConfig.defaults();
-            if (modelDir != null) {
-                config = config.toBuilder().modelDir(modelDir).build();
-            }
-            if (dtype != null) {
-                config = config.toBuilder().dtype(dtype).build();
-            }
-            engine = ElasticCacheEngine.load(config);
+            engine = ElasticCacheEngine.load(ownedConfig);
             owns = true;
         }
         try {

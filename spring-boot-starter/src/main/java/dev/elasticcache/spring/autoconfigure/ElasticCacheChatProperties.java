@@ -5,8 +5,12 @@ import dev.elasticcache.decode.Remasking;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
+import dev.elasticcache.hub.HubSettings;
+import dev.elasticcache.hub.ModelId;
+import dev.elasticcache.hub.PullStrategy;
 import dev.elasticcache.model.weights.WeightDtype;
 import dev.elasticcache.spring.ai.ElasticCacheChatOptions;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,16 +29,28 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public static final String PREFIX = "spring.ai.elastic-cache";
 
     /**
-     * LLaDA checkpoint folder (config.json, safetensors, tokenizer.json). Unset: the small model embedded in
-     * elastic-cache-core.
+     * A model on the Hugging Face Hub, OWNER/NAME[@REVISION] (e.g. GSAI-ML/LLaDA-8B-Instruct), used from the shared
+     * Hugging Face cache; downloaded into it only as pull-model-strategy allows. Set one of model, model-dir and
+     * embedded-model.
      */
+    private String model;
+
+    /** LLaDA, LLaDA-V or Dream checkpoint folder (config.json, safetensors, tokenizer). */
     private Path modelDir;
 
     /**
-     * The embedded model used when model-dir is unset: tiny-llada (text) or tiny-llada-v (reads one to three
-     * letters or digits in an image).
+     * An embedded model: tiny-llada (text; the model when neither model nor model-dir is set) or tiny-llada-v
+     * (reads one to three letters or digits in an image).
      */
-    private String embeddedModel = "tiny-llada"; // EmbeddedModel.NAME, written out so the metadata shows it
+    private String embeddedModel;
+
+    /**
+     * When the model named by {@code model} is downloaded: never (default: the cache only; a missing model fails
+     * the start naming this property), when-missing, or always (fetch what the revision's newest commit adds).
+     */
+    private String pullModelStrategy = "never";
+
+    private final Hub hub = new Hub();
 
     /** Where the weights live: cpu, gpu (CUDA; fails when none is visible) or auto (gpu when available). */
     private String device = "cpu";
@@ -67,6 +83,11 @@ public class ElasticCacheChatProperties implements InitializingBean {
 
     private final Chat chat = new Chat();
 
+    public String getModel() { return model; }
+    public void setModel(String model) { this.model = model; }
+    public String getPullModelStrategy() { return pullModelStrategy; }
+    public void setPullModelStrategy(String pullModelStrategy) { this.pullModelStrategy = pullModelStrategy; }
+    public Hub getHub() { return hub; }
     public Path getModelDir() { return modelDir; }
     public void setModelDir(Path modelDir) { this.modelDir = modelDir; }
     public String getEmbeddedModel() { return embeddedModel; }
@@ -87,8 +108,17 @@ public class ElasticCacheChatProperties implements InitializingBean {
 
     /** The engine configuration these properties describe. */
     public EngineConfig toEngineConfig() {
-        return EngineConfig.builder().modelDir(modelDir).embeddedModel(embeddedModel).device(device).dtype(dtype).queueCapacity(queueCapacity)
-                .requestTimeout(requestTimeout).maxToolRounds(maxToolRounds).maxBatchSize(maxBatchSize).defaultOptions(toDecodingOptions()).build();
+        EngineConfig.Builder b = EngineConfig.builder().device(device).dtype(dtype).queueCapacity(queueCapacity)
+                .requestTimeout(requestTimeout).maxToolRounds(maxToolRounds).maxBatchSize(maxBatchSize)
+                .defaultOptions(toDecodingOptions());
+        if (model != null) {
+            b.model(model).pullModelStrategy(PullStrategy.parse(pullModelStrategy)).hub(hub.toSettings());
+        } else if (modelDir != null) {
+            b.modelDir(modelDir);
+        } else {
+            b.embeddedModel(embeddedModel);
+        }
+        return b.build();
     }
 
     /** The default chat options (every knob set). */
@@ -115,8 +145,37 @@ public class ElasticCacheChatProperties implements InitializingBean {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + ".dtype: " + e.getMessage());
         }
-        require(EmbeddedModel.NAMES.contains(embeddedModel), PREFIX + ".embedded-model must be one of "
-                + EmbeddedModel.NAMES + " (or set " + PREFIX + ".model-dir), got " + embeddedModel);
+        List<String> models = new ArrayList<>();
+        if (model != null) {
+            models.add(PREFIX + ".model=" + model);
+        }
+        if (modelDir != null) {
+            models.add(PREFIX + ".model-dir=" + modelDir);
+        }
+        if (embeddedModel != null) {
+            models.add(PREFIX + ".embedded-model=" + embeddedModel);
+        }
+        require(models.size() <= 1, "set one of " + PREFIX + ".model, .model-dir and .embedded-model, not "
+                + String.join(" and ", models));
+        require(embeddedModel == null || EmbeddedModel.NAMES.contains(embeddedModel), PREFIX + ".embedded-model must be one of "
+                + EmbeddedModel.NAMES + " (or set " + PREFIX + ".model or .model-dir), got " + embeddedModel);
+        if (model != null) {
+            try {
+                ModelId.parse(model);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(PREFIX + ".model: " + e.getMessage());
+            }
+        }
+        try {
+            PullStrategy.parse(pullModelStrategy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + ".pull-model-strategy: " + e.getMessage());
+        }
+        try {
+            hub.toSettings();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + ".hub: " + e.getMessage());
+        }
         require(queueCapacity >= 0, PREFIX + ".queue-capacity must be >= 0, got " + queueCapacity);
         require(requestTimeout != null && requestTimeout.toMillis() > 0, PREFIX + ".request-timeout must be > 0, got " + requestTimeout);
         require(maxToolRounds >= 1, PREFIX + ".max-tool-rounds must be >= 1, got " + maxToolRounds);
@@ -146,6 +205,42 @@ public class ElasticCacheChatProperties implements InitializingBean {
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
+     * Where Hub models come from and are kept. Each setting left unset takes the environment variable that Python's
+     * huggingface_hub reads, so both share one cache.
+     */
+    public static class Hub {
+        /** The Hub or a mirror (default HF_ENDPOINT, else https://huggingface.co). */
+        private URI endpoint;
+
+        /** Access token for gated and private repositories (default HF_TOKEN, else the huggingface-cli login token). */
+        private String token;
+
+        /** The model cache (default HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub). */
+        private Path cacheDir;
+
+        /** Never touch the network: the cache only (default HF_HUB_OFFLINE). */
+        private Boolean offline;
+
+        public URI getEndpoint() { return endpoint; }
+        public void setEndpoint(URI endpoint) { this.endpoint = endpoint; }
+        public String getToken() { return token; }
+        public void setToken(String token) { this.token = token; }
+        public Path getCacheDir() { return cacheDir; }
+        public void setCacheDir(Path cacheDir) { this.cacheDir = cacheDir; }
+        public Boolean getOffline() { return offline; }
+        public void setOffline(Boolean offline) { this.offline = offline; }
+
+        /** The environment's settings with these properties over them. */
+        HubSettings toSettings() {
+            HubSettings s = HubSettings.fromEnvironment();
+            s = endpoint != null ? s.withEndpoint(endpoint) : s;
+            s = token != null ? s.withToken(token) : s;
+            s = cacheDir != null ? s.withCacheDir(cacheDir) : s;
+            return offline != null ? s.withOffline(offline) : s;
         }
     }
 

@@ -29,7 +29,7 @@ class ConfigurationMetadataTests {
         defaults.put("spring.ai.elastic-cache.device", "cpu");
         defaults.put("spring.ai.elastic-cache.dtype", "auto");
         defaults.put("spring.ai.elastic-cache.queue-capacity", "16");
-        defaults.put("spring.ai.elastic-cache.embedded-model", "tiny-llada");
+        defaults.put("spring.ai.elastic-cache.pull-model-strategy", "never");
         defaults.put("spring.ai.elastic-cache.request-timeout", "5m");
         defaults.put("spring.ai.elastic-cache.max-batch-size", String.valueOf(dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_BATCH_SIZE));
         defaults.put("spring.ai.elastic-cache.max-tool-rounds", String.valueOf(dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_TOOL_ROUNDS));
@@ -48,7 +48,10 @@ class ConfigurationMetadataTests {
         defaults.put(o + "seed", "0");
 
         assertThat(properties.keySet()).containsAll(defaults.keySet())
-                .contains("spring.ai.elastic-cache.model-dir", o + "stop-sequences").hasSize(defaults.size() + 2);
+                .contains("spring.ai.elastic-cache.model-dir", "spring.ai.elastic-cache.model", "spring.ai.elastic-cache.embedded-model",
+                        "spring.ai.elastic-cache.hub.endpoint", "spring.ai.elastic-cache.hub.token",
+                        "spring.ai.elastic-cache.hub.cache-dir", "spring.ai.elastic-cache.hub.offline", o + "stop-sequences")
+                .hasSize(defaults.size() + 8);
         properties.values().forEach(p -> assertThat(p.has("description") && !p.get("description").getAsString().isBlank())
                 .as("description of %s", p.get("name")).isTrue());
         defaults.forEach((name, value) -> assertThat(properties.get(name).get("defaultValue").getAsString())

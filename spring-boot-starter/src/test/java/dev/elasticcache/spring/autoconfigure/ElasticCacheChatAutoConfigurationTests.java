@@ -172,7 +172,7 @@ class ElasticCacheChatAutoConfigurationTests {
                 "spring.ai.elastic-cache.max-batch-size must be between 1 (one request at a time) and 256, got 0");
         assertStartupFailure("spring.ai.elastic-cache.embedded-model=llada-8b",
                 "spring.ai.elastic-cache.embedded-model must be one of [tiny-llada, tiny-llada-v] (or set"
-                        + " spring.ai.elastic-cache.model-dir), got llada-8b");
+                        + " spring.ai.elastic-cache.model or .model-dir), got llada-8b");
         assertStartupFailure("spring.ai.elastic-cache.max-tool-rounds=0",
                 "spring.ai.elastic-cache.max-tool-rounds must be >= 1, got 0");
         // consistent one by one, inconsistent together: 3 steps cannot be spread over 4 blocks
