@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elasticcache.engine.EmbeddedModel;
-import dev.elasticcache.hub.HubStandIn;
+import dev.elasticcache.testsupport.HubStandIn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

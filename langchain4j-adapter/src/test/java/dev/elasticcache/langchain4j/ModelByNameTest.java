@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.hub.HubException;
 import dev.elasticcache.hub.HubSettings;
-import dev.elasticcache.hub.HubStandIn;
+import dev.elasticcache.testsupport.HubStandIn;
 import dev.elasticcache.hub.PullStrategy;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;

@@ -8,7 +8,7 @@ import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.hub.HubException;
-import dev.elasticcache.hub.HubStandIn;
+import dev.elasticcache.testsupport.HubStandIn;
 import dev.elasticcache.tokenizer.ChatMessage;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,18 +1,23 @@
-package dev.elasticcache.hub;
+package dev.elasticcache.testsupport;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -30,14 +35,19 @@ import java.util.stream.Stream;
  * A stand-in of the Hugging Face Hub on loopback, speaking the protocol a client sees (revision API, HEAD/GET
  * resolve with X-Repo-Commit, ETag, X-Linked-Etag/Size, a 302 of LFS files to a second server playing the CDN,
  * Range, X-Error-Code errors, 307 for a renamed repository), with faults to inject: a connection cut part-way, a
- * corrupted body, a stall. Tests and other modules' tests (core's test jar) start one per test.
+ * corrupted body, a stall, a slow link. Tests start one per test; the lab's {@code LocalHubMain} serves the
+ * exact-shape checkpoints with it. Files up to {@value #HELD_BYTES} bytes are held in memory at publication; larger
+ * ones are read from their path as they are served (they must not change while published).
  */
 public final class HubStandIn implements AutoCloseable {
+    /** Files up to this size are copied into memory when published. */
+    public static final long HELD_BYTES = 64L << 20;
+
     private final HttpServer hub;
     private final HttpServer cdn;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
-    private final Map<String, byte[]> blobsBySha = new ConcurrentHashMap<>();
+    private final Map<String, Content> blobsBySha = new ConcurrentHashMap<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> bytesServed = new ConcurrentHashMap<>();
     private final Map<String, Long> throttles = new ConcurrentHashMap<>();
@@ -46,9 +56,9 @@ public final class HubStandIn implements AutoCloseable {
     /** One request as the servers saw it. */
     public record Request(String server, String method, String path, String range, String authorization) {}
 
-    private HubStandIn() throws IOException {
+    private HubStandIn(int port) throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        hub = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+        hub = HttpServer.create(new InetSocketAddress(loopback, port), 0);
         cdn = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
         hub.createContext("/", this::hub);
         cdn.createContext("/", this::cdn);
@@ -58,11 +68,17 @@ public final class HubStandIn implements AutoCloseable {
         cdn.start();
     }
 
+    /** A stand-in on a free loopback port. */
     public static HubStandIn start() {
+        return start(0);
+    }
+
+    /** A stand-in on loopback port {@code port} (0: any free one). */
+    public static HubStandIn start(int port) {
         try {
-            return new HubStandIn();
+            return new HubStandIn(port);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -78,26 +94,20 @@ public final class HubStandIn implements AutoCloseable {
 
     /** Publishes (or replaces with a new commit) repository {@code repo} holding the files of {@code folder}. */
     public Repo publish(String repo, Path folder) {
-        Map<String, byte[]> files = new LinkedHashMap<>();
+        Map<String, Content> files = new LinkedHashMap<>();
         try (Stream<Path> s = Files.list(folder)) {
             for (Path p : s.sorted().toList()) {
                 if (Files.isRegularFile(p)) {
-                    files.put(p.getFileName().toString(), Files.readAllBytes(p));
+                    Content c = Content.of(p);
+                    files.put(p.getFileName().toString(), c);
+                    blobsBySha.put(c.sha256, c);
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
-        return publish(repo, files);
-    }
-
-    /** Publishes a new commit of {@code repo} with these files on branch main. */
-    public Repo publish(String repo, Map<String, byte[]> files) {
         Repo r = repos.computeIfAbsent(repo, Repo::new);
         r.commit(files);
-        for (byte[] content : files.values()) {
-            blobsBySha.put(hex("SHA-256", content), content);
-        }
         return r;
     }
 
@@ -152,7 +162,7 @@ public final class HubStandIn implements AutoCloseable {
     public final class Repo {
         final String name;
         final List<String> commits = new ArrayList<>();
-        final Map<String, Map<String, byte[]>> filesByCommit = new ConcurrentHashMap<>();
+        final Map<String, Map<String, Content>> filesByCommit = new ConcurrentHashMap<>();
         final Map<String, String> tags = new ConcurrentHashMap<>();
         volatile String token; // gated: only this token may read files
 
@@ -160,9 +170,9 @@ public final class HubStandIn implements AutoCloseable {
             this.name = name;
         }
 
-        synchronized void commit(Map<String, byte[]> files) {
+        synchronized void commit(Map<String, Content> files) {
             StringBuilder all = new StringBuilder(name).append(commits.size());
-            files.forEach((f, c) -> all.append(f).append(gitBlobSha(c)));
+            files.forEach((f, c) -> all.append(f).append(c.sha256));
             String sha = hex("SHA-1", all.toString().getBytes(StandardCharsets.UTF_8));
             commits.add(sha);
             filesByCommit.put(sha, new LinkedHashMap<>(files));
@@ -197,6 +207,39 @@ public final class HubStandIn implements AutoCloseable {
     }
 
     private record Fault(String kind, long bytes, AtomicInteger times) {}
+
+    /** A published file: its bytes (held, or read from {@code path}), size and hashes. */
+    private record Content(byte[] bytes, Path path, long size, String sha256, String gitSha) {
+        static Content of(Path p) throws IOException {
+            long size = Files.size(p);
+            if (size <= HELD_BYTES) {
+                byte[] b = Files.readAllBytes(p);
+                return new Content(b, null, size, hex("SHA-256", b), gitBlobSha(b));
+            }
+            MessageDigest sha = digest("SHA-256");
+            try (InputStream in = Files.newInputStream(p)) {
+                byte[] buffer = new byte[1 << 20];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sha.update(buffer, 0, n);
+                }
+            }
+            return new Content(null, p, size, HexFormat.of().formatHex(sha.digest()), null);
+        }
+
+        /** Reads {@code length} bytes at {@code offset} into {@code buffer}. */
+        void read(FileChannel channel, long offset, byte[] buffer, int length) throws IOException {
+            if (bytes != null) {
+                System.arraycopy(bytes, (int) offset, buffer, 0, length);
+                return;
+            }
+            ByteBuffer b = ByteBuffer.wrap(buffer, 0, length);
+            while (b.hasRemaining()) {
+                if (channel.read(b, offset + b.position()) < 0) {
+                    throw new IOException(path + " shrank while published");
+                }
+            }
+        }
+    }
 
     private void hub(HttpExchange x) throws IOException {
         try (x) {
@@ -233,25 +276,25 @@ public final class HubStandIn implements AutoCloseable {
                 return;
             }
             String file = String.join("/", List.of(p).subList(4, p.length));
-            byte[] content = repo.filesByCommit.get(commit).get(file);
+            Content content = repo.filesByCommit.get(commit).get(file);
             if (content == null) {
                 error(x, 404, "EntryNotFound", file + " does not exist on \"" + p[3] + "\"");
                 return;
             }
             var h = x.getResponseHeaders();
             h.set("X-Repo-Commit", commit);
-            if (file.endsWith(".safetensors")) {
-                String sha = hex("SHA-256", content);
+            if (file.endsWith(".safetensors") || content.gitSha == null) {
+                String sha = content.sha256;
                 h.set("ETag", "\"" + sha + "\"");
                 h.set("X-Linked-Etag", "\"" + sha + "\"");
-                h.set("X-Linked-Size", String.valueOf(content.length));
+                h.set("X-Linked-Size", String.valueOf(content.size));
                 h.set("Location", cdnEndpoint() + "/cdn/" + sha + "?file=" + file + "&signature=abc");
                 x.sendResponseHeaders(302, -1);
                 return;
             }
-            h.set("ETag", "\"" + gitBlobSha(content) + "\"");
+            h.set("ETag", "\"" + content.gitSha + "\"");
             if (x.getRequestMethod().equals("HEAD")) {
-                h.set("Content-Length", String.valueOf(content.length));
+                h.set("Content-Length", String.valueOf(content.size));
                 x.sendResponseHeaders(200, -1);
                 return;
             }
@@ -326,7 +369,7 @@ public final class HubStandIn implements AutoCloseable {
             log("cdn", x, path);
             String query = x.getRequestURI().getQuery();
             String file = query == null ? path : query.replaceAll(".*file=([^&]*).*", "$1");
-            byte[] content = path.startsWith("/cdn/") ? blobsBySha.get(path.substring(5)) : null;
+            Content content = path.startsWith("/cdn/") ? blobsBySha.get(path.substring(5)) : null;
             if (content == null) {
                 error(x, 404, null, "no such object");
                 return;
@@ -336,55 +379,58 @@ public final class HubStandIn implements AutoCloseable {
     }
 
     /** Sends {@code content} (from the Range start when there is one), applying the file's fault. */
-    private void send(HttpExchange x, String file, byte[] content) throws IOException {
+    private void send(HttpExchange x, String file, Content content) throws IOException {
         long from = 0;
         String range = x.getRequestHeaders().getFirst("Range");
         if (range != null && range.startsWith("bytes=")) {
             from = Long.parseLong(range.substring(6, range.indexOf('-')));
-            if (from >= content.length) {
-                x.getResponseHeaders().set("Content-Range", "bytes */" + content.length);
+            if (from >= content.size) {
+                x.getResponseHeaders().set("Content-Range", "bytes */" + content.size);
                 x.sendResponseHeaders(416, -1);
                 return;
             }
-            x.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
+            x.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (content.size - 1) + "/" + content.size);
         }
-        long length = content.length - from;
         Fault fault = faults.get(file);
         boolean active = fault != null && fault.times.getAndUpdate(t -> Math.max(0, t - 1)) > 0;
-        byte[] body = content;
-        if (active && fault.kind.equals("corrupt")) {
-            body = content.clone();
-            body[body.length / 2] ^= 0x5a;
-        }
-        x.sendResponseHeaders(range != null ? 206 : 200, length);
+        boolean corrupt = active && fault.kind.equals("corrupt");
+        long stopAt = active && !corrupt ? Math.max(from, Math.min(content.size, fault.bytes)) : content.size;
+        x.sendResponseHeaders(range != null ? 206 : 200, content.size - from);
         OutputStream out = x.getResponseBody();
         AtomicLong served = bytesServed.computeIfAbsent(file, k -> new AtomicLong());
-        long stopAt = active && !fault.kind.equals("corrupt") ? Math.max(from, Math.min(content.length, fault.bytes)) : content.length;
-        for (long i = from; i < stopAt; ) {
-            int n = (int) Math.min(64 * 1024, stopAt - i);
-            out.write(body, (int) i, n);
-            served.addAndGet(n);
-            i += n;
-            Long pause = throttles.get(file);
-            if (pause != null) {
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        byte[] buffer = new byte[64 * 1024];
+        try (FileChannel channel = content.path == null ? null : FileChannel.open(content.path, StandardOpenOption.READ)) {
+            for (long i = from; i < stopAt; ) {
+                int n = (int) Math.min(buffer.length, stopAt - i);
+                content.read(channel, i, buffer, n);
+                long flip = content.size / 2;
+                if (corrupt && flip >= i && flip < i + n) {
+                    buffer[(int) (flip - i)] ^= 0x5a;
+                }
+                out.write(buffer, 0, n);
+                served.addAndGet(n);
+                i += n;
+                Long pause = throttles.get(file);
+                if (pause != null) {
+                    sleep(pause);
                 }
             }
         }
         out.flush();
-        if (stopAt < content.length) {
+        if (stopAt < content.size) {
             if (fault.kind.equals("stall")) {
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                sleep(60_000);
             }
             // break the connection: the client sees fewer bytes than Content-Length announced
-            throw new IOException("cut by the test after " + stopAt + " bytes");
+            throw new IOException("cut by the stand-in after " + stopAt + " bytes");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -407,19 +453,21 @@ public final class HubStandIn implements AutoCloseable {
         }
     }
 
-    static String gitBlobSha(byte[] content) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-1");
-            d.update(("blob " + content.length + "\0").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d.digest(content));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The git blob hash of {@code content}: the Hub's ETag of a file not in LFS. */
+    public static String gitBlobSha(byte[] content) {
+        MessageDigest d = digest("SHA-1");
+        d.update(("blob " + content.length + "\0").getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d.digest(content));
     }
 
-    static String hex(String algorithm, byte[] content) {
+    /** {@code content}'s hash by {@code algorithm} (SHA-256: an LFS file's ETag), in hex. */
+    public static String hex(String algorithm, byte[] content) {
+        return HexFormat.of().formatHex(digest(algorithm).digest(content));
+    }
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(content));
+            return MessageDigest.getInstance(algorithm);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
