@@ -22,8 +22,12 @@ final class DownloadProgressBar implements DownloadListener {
     private final LongSupplier clock;
     private long total;
     private long done;
+    private final long created;
+    private boolean begun; // the download proper began (config.json and the index arrive before it)
     private long started;
+    private long doneAtStart;
     private long lastDraw;
+    private long drawnDone = -1;
     private String file = "";
 
     DownloadProgressBar(PrintStream err, boolean terminal) {
@@ -34,12 +38,15 @@ final class DownloadProgressBar implements DownloadListener {
         this.err = err;
         this.terminal = terminal;
         this.clock = clock;
-        this.started = clock.getAsLong();
+        this.created = clock.getAsLong();
     }
 
     @Override
     public synchronized void started(ModelId id, String commit, int files, long bytes) {
         total = Math.max(bytes, done);
+        begun = true;
+        started = clock.getAsLong();
+        doneAtStart = done;
         err.printf(Locale.ROOT, "downloading %s (commit %s): %d files, %s%n", id, commit.substring(0, Math.min(7, commit.length())),
                 files, MemoryBudget.size(bytes));
     }
@@ -57,7 +64,7 @@ final class DownloadProgressBar implements DownloadListener {
     public synchronized void progress(String name, long delta) {
         done += delta;
         long now = clock.getAsLong();
-        if (now - lastDraw >= (terminal ? REDRAW_NANOS : LOG_NANOS)) {
+        if (begun && now - lastDraw >= (terminal ? REDRAW_NANOS : LOG_NANOS)) {
             draw(now);
         }
     }
@@ -70,7 +77,7 @@ final class DownloadProgressBar implements DownloadListener {
 
     @Override
     public synchronized void fileFinished(String name) {
-        if (!terminal) {
+        if (!terminal && begun && done != drawnDone) {
             draw(clock.getAsLong());
         }
     }
@@ -78,20 +85,22 @@ final class DownloadProgressBar implements DownloadListener {
     @Override
     public synchronized void finished(ModelId id, Path snapshot) {
         long now = clock.getAsLong();
-        draw(now);
+        if (done != drawnDone) {
+            draw(now);
+        }
         newLine();
-        double seconds = Math.max(1e-9, (now - started) / 1e9);
+        double seconds = Math.max(1e-9, (now - created) / 1e9);
         err.printf(Locale.ROOT, "downloaded %s in %s (%s/s) to %s%n", id, duration(seconds),
                 MemoryBudget.size((long) (done / seconds)), snapshot);
     }
 
-    /** The line: bar, percentage, bytes, rate, time left, current file. */
+    /** The line: bar, percentage, bytes, rate (since the download proper began), time left, current file. */
     String line(long now) {
-        double seconds = Math.max(1e-9, (now - started) / 1e9);
-        double rate = done / seconds;
+        double seconds = Math.max(1e-9, (now - (begun ? started : created)) / 1e9);
+        double rate = (done - doneAtStart) / seconds;
         double fraction = total > 0 ? Math.min(1, (double) done / total) : 0;
         int filled = (int) Math.round(fraction * WIDTH);
-        String eta = rate > 0 && total > done ? duration((total - done) / rate) : done >= total ? "0s" : "?";
+        String eta = done >= total ? "0s" : seconds >= 1 && rate > 0 ? duration((total - done) / rate) : "?";
         return String.format(Locale.ROOT, "[%s%s] %3d%%  %s / %s  %s/s  ETA %s  %s", "#".repeat(filled),
                 ".".repeat(WIDTH - filled), Math.round(fraction * 100), MemoryBudget.size(done), MemoryBudget.size(total),
                 MemoryBudget.size((long) rate), eta, file);
@@ -99,12 +108,13 @@ final class DownloadProgressBar implements DownloadListener {
 
     private void draw(long now) {
         lastDraw = now;
+        drawnDone = done;
         err.print(terminal ? "\r" + line(now) + "\u001b[K" : line(now) + "\n");
         err.flush();
     }
 
     private void newLine() {
-        if (terminal && lastDraw != 0) {
+        if (terminal && drawnDone >= 0) {
             err.println();
         }
     }

@@ -50,13 +50,16 @@ final class BlobFetch {
         this.retryPause = retryPause;
     }
 
-    /** Makes {@code blob} hold the file's verified bytes (nothing to do when another run already put it there). */
-    void fetch(ModelId id, HubClient.FileMetadata file, Path blob) throws IOException {
+    /**
+     * Makes {@code blob} hold the file's verified bytes (nothing to do when another run already put it there),
+     * holding {@code lock} meanwhile.
+     */
+    void fetch(ModelId id, HubClient.FileMetadata file, Path blob, Path lock) throws IOException {
         Files.createDirectories(blob.getParent());
+        Files.createDirectories(lock.getParent());
         ReentrantLock local = IN_PROCESS.computeIfAbsent(blob, k -> new ReentrantLock());
         local.lock();
-        try (FileChannel lockFile = FileChannel.open(blob.resolveSibling(blob.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel lockFile = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = lockFile.lock()) {
             if (Files.isRegularFile(blob)) {
                 return; // another process fetched it while this one waited for the lock

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * models--OWNER--NAME/blobs/ETAG             contents (LFS files named by their sha256)
  * models--OWNER--NAME/snapshots/COMMIT/FILE  relative links to ../../blobs/ETAG
  * </pre>
- * A file appears under {@code snapshots/} only once its blob is complete and verified, and a ref is written only
+ * Downloads lock each blob in {@code .locks/models--OWNER--NAME/ETAG.lock}, as the Hub's tools do, so a Python
+ * process and this one do not write the same blob at once. A file appears under {@code snapshots/} only once its blob is complete and verified, and a ref is written only
  * once its snapshot is complete, so a name that resolves here always names a loadable folder.
  */
 public final class HubCache {
@@ -48,6 +49,11 @@ public final class HubCache {
     /** Where blob {@code etag} is kept. */
     Path blob(ModelId id, String etag) {
         return repoFolder(id).resolve("blobs").resolve(etag);
+    }
+
+    /** The lock file of blob {@code etag}, where the Hub's tools keep theirs ({@code .locks/models--OWNER--NAME/}). */
+    Path lock(ModelId id, String etag) {
+        return root.resolve(".locks").resolve(id.cacheFolderName()).resolve(etag + ".lock");
     }
 
     /** The commit the id's revision resolved to when it was last fetched: the revision itself when pinned. */

@@ -56,6 +56,9 @@ final class HubClient {
         try {
             JsonObject json = JsonParser.parseString(r.body()).getAsJsonObject();
             String sha = json.get("sha").getAsString();
+            if (!sha.matches("[0-9A-Za-z]{7,64}")) { // it names a folder of the cache
+                throw new IllegalStateException("the commit '" + sha + "' is not a commit hash");
+            }
             List<String> files = new ArrayList<>();
             if (json.has("siblings")) {
                 for (JsonElement s : json.getAsJsonArray("siblings")) {

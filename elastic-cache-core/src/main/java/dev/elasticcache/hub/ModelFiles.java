@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which of a repository's files the engine reads, and whether a folder holds them all: {@code config.json}, the
@@ -67,14 +67,14 @@ final class ModelFiles {
     }
 
     /**
-     * The shards an index names, in order of first appearance.
+     * The shards an index names, by name (model-00001-of-00006 first).
      *
      * @throws HubException naming the file when it is not a safetensors index
      */
     static List<String> shards(Path index) {
         try {
             JsonObject root = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
-            Set<String> shards = new LinkedHashSet<>();
+            Set<String> shards = new TreeSet<>();
             for (var e : root.getAsJsonObject("weight_map").entrySet()) {
                 String shard = e.getValue().getAsString();
                 if (shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {

@@ -197,7 +197,7 @@ public final class ModelHub {
     /** Fetches the file's blob (unless some snapshot already has it) and links it into the snapshot. */
     private void place(ModelId id, HubClient.FileMetadata meta, Path snapshot) throws IOException {
         Path blob = cache.blob(id, meta.etag());
-        fetch.fetch(id, meta, blob);
+        fetch.fetch(id, meta, blob, cache.lock(id, meta.etag()));
         cache.link(snapshot.resolve(meta.file()), blob);
         listener.fileFinished(meta.file());
     }

@@ -84,8 +84,10 @@ class ModelHubTest {
                 .resolve(HubStandIn.hex("SHA-256", Files.readAllBytes(model.resolve(SHARD_2))));
         assertTrue(Files.isRegularFile(shardBlob), "LFS blobs are named by their sha256");
         try (Stream<Path> blobs = Files.list(shardBlob.getParent())) {
-            assertTrue(blobs.noneMatch(p -> p.toString().endsWith(".incomplete")));
+            assertEquals(published.size(), blobs.count(), "blobs/ holds the blobs only: no partial or lock files");
         }
+        assertTrue(Files.isRegularFile(cacheDir.resolve(".locks/models--GSAI-ML--LLaDA-tiny")
+                .resolve(shardBlob.getFileName() + ".lock")), "locks where the Hub's tools keep theirs");
         // Only what the engine reads: never README, modelling code or .bin weights; shards through the CDN.
         for (HubStandIn.Request r : hub.requests()) {
             assertFalse(r.path().endsWith(".md") || r.path().endsWith(".py") || r.path().endsWith(".bin")

@@ -255,15 +255,8 @@ public final class HubStandIn implements AutoCloseable {
                 return;
             }
             String repoName = p[0] + "/" + p[1];
-            if (renamed.containsKey(repoName)) {
-                String rest = x.getRequestURI().getRawPath().substring(repoName.length() + 1);
-                x.getResponseHeaders().set("Location", "/" + renamed.get(repoName) + rest);
-                x.sendResponseHeaders(307, -1);
-                return;
-            }
-            Repo repo = repos.get(repoName);
+            Repo repo = repoOrAnswer(x, "/", repoName);
             if (repo == null) {
-                error(x, 401, "RepoNotFound", "Repository not found");
                 return;
             }
             if (repo.token != null && !("Bearer " + repo.token).equals(x.getRequestHeaders().getFirst("Authorization"))) {
@@ -302,17 +295,28 @@ public final class HubStandIn implements AutoCloseable {
         }
     }
 
-    private void api(HttpExchange x, String[] p) throws IOException {
-        String repoName = p[2] + "/" + p[3];
+    /**
+     * The repository a path names, or null once the answer is sent: a 307 to the new name of a renamed one (a
+     * relative Location, as the Hub sends), 401 RepoNotFound for an unknown one.
+     */
+    private Repo repoOrAnswer(HttpExchange x, String prefix, String repoName) throws IOException {
         if (renamed.containsKey(repoName)) {
-            String rest = x.getRequestURI().getRawPath().substring(("/api/models/" + repoName).length());
-            x.getResponseHeaders().set("Location", "/api/models/" + renamed.get(repoName) + rest);
+            String rest = x.getRequestURI().getRawPath().substring((prefix + repoName).length());
+            x.getResponseHeaders().set("Location", prefix + renamed.get(repoName) + rest);
             x.sendResponseHeaders(307, -1);
-            return;
+            return null;
         }
         Repo repo = repos.get(repoName);
         if (repo == null) {
             error(x, 401, "RepoNotFound", "Repository not found");
+        }
+        return repo;
+    }
+
+    private void api(HttpExchange x, String[] p) throws IOException {
+        String repoName = p[2] + "/" + p[3];
+        Repo repo = repoOrAnswer(x, "/api/models/", repoName);
+        if (repo == null) {
             return;
         }
         JsonObject json = new JsonObject();
