@@ -91,6 +91,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
     private final AtomicLong lastWallNanos = new AtomicLong(1_000_000_000L);
     private final Semaphore admission;
     private volatile boolean closed;
+    private volatile boolean draining;
+    /** Notified whenever an admitted request finishes ({@link #awaitIdle}). */
+    private final Object idle = new Object();
+    private final java.util.List<EngineObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The memory plan's share of the admitted requests (caches, activations, scratch), in bytes. */
+    private final AtomicLong requestBytesInUse = new AtomicLong();
     private final StructuredGeneration structured;
     /** How long a batched request's op waits for a member busy outside the model before going on without it. */
     private static final Duration BATCH_MAX_WAIT = Duration.ofMillis(20);
@@ -312,26 +318,94 @@ public final class ElasticCacheEngine implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the request is invalid (message names the fix)
      * @throws EngineOverloadedException when the queue is full
+     * @throws EngineDrainingException after {@link #drain()}
      * @throws IllegalStateException after {@link #close()}
      */
     public GenerationHandle submit(GenerationRequest request, GenerationListener listener) {
         ensureOpen();
-        PreparedRequest prepared = prepare(request);
+        long submitted = System.nanoTime();
+        if (draining) {
+            notifyObservers(o -> o.refused(EngineObserver.Refusal.DRAINING));
+            throw new EngineDrainingException(retryAfter());
+        }
+        PreparedRequest prepared;
+        try {
+            prepared = prepare(request);
+        } catch (IllegalArgumentException e) {
+            notifyObservers(o -> o.refused(EngineObserver.Refusal.INVALID));
+            throw e;
+        }
         GenerationHandle handle = new GenerationHandle();
-        long deadline = System.nanoTime() + timeoutOf(request).toNanos();
-        GenerationListener sink = listener == null ? new GenerationListener() {} : listener;
+        long deadline = submitted + timeoutOf(request).toNanos();
+        GenerationListener sink = observed(listener == null ? new GenerationListener() {} : listener, submitted);
         if (!admission.tryAcquire()) {
+            notifyObservers(o -> o.refused(EngineObserver.Refusal.OVERLOADED));
             throw new EngineOverloadedException(config.queueCapacity(), retryAfter());
         }
         inFlight.add(handle);
+        requestBytesInUse.addAndGet(prepared.memoryBytes());
         try {
             worker.execute(() -> run(prepared, handle, sink, deadline, timeoutOf(request)));
         } catch (RejectedExecutionException e) {
             inFlight.remove(handle);
+            requestBytesInUse.addAndGet(-prepared.memoryBytes());
             admission.release();
             throw new IllegalStateException("the elastic-cache engine is closed", e);
         }
         return handle;
+    }
+
+    /** Registers an observer of every request (metrics); it hears requests submitted from now on. */
+    public void observe(EngineObserver observer) {
+        observers.add(java.util.Objects.requireNonNull(observer, "observer"));
+    }
+
+    /** {@code listener}, telling the observers when the first text arrives and how the request ends. */
+    private GenerationListener observed(GenerationListener listener, long submitted) {
+        if (observers.isEmpty()) {
+            return listener;
+        }
+        return new GenerationListener() {
+            private boolean first = true;
+
+            @Override
+            public void onText(String delta) {
+                if (first) {
+                    first = false;
+                    Duration since = Duration.ofNanos(System.nanoTime() - submitted);
+                    notifyObservers(o -> o.firstText(since));
+                }
+                listener.onText(delta);
+            }
+
+            @Override
+            public void onStep(dev.elasticcache.decode.StepRecord step) {
+                listener.onStep(step);
+            }
+
+            @Override
+            public void onComplete(GenerationResult result) {
+                Duration since = Duration.ofNanos(System.nanoTime() - submitted);
+                notifyObservers(o -> o.completed(result, since));
+                listener.onComplete(result);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                notifyObservers(o -> o.failed(error));
+                listener.onError(error);
+            }
+        };
+    }
+
+    private void notifyObservers(java.util.function.Consumer<EngineObserver> event) {
+        for (EngineObserver o : observers) {
+            try {
+                event.accept(o);
+            } catch (RuntimeException e) {
+                // an observer's failure must not fail the request it watches
+            }
+        }
     }
 
     private void run(PreparedRequest request, GenerationHandle handle, GenerationListener listener, long deadline,
@@ -361,7 +435,11 @@ public final class ElasticCacheEngine implements AutoCloseable {
                 batcher.leave();
             }
             inFlight.remove(handle);
+            requestBytesInUse.addAndGet(-request.memoryBytes());
             admission.release();
+            synchronized (idle) {
+                idle.notifyAll();
+            }
         }
         // The listener hears first, so a caller that waits on the result never sees it before the listener's
         // completion; the result completes even if the listener throws.
@@ -623,19 +701,19 @@ public final class ElasticCacheEngine implements AutoCloseable {
                     + options.genLength() + " = " + (ids.length + options.genLength())
                     + " exceeds the model's max sequence length " + max + "; shorten the prompt or lower genLength");
         }
-        checkMemory(ids.length, options);
+        long memoryBytes = checkMemory(ids.length, options);
         StructuredGeneration.Plan plan = request.structured() ? structured.plan(request, ids.length, options) : null;
         if (plan != null && !request.stopSequences().isEmpty() && plan.schema() != null) {
             throw new IllegalArgumentException("stop sequences cannot cut a schema document; remove them or the output schema");
         }
-        return new PreparedRequest(ids, options, request.stopSequences(), request.trace(), plan, images);
+        return new PreparedRequest(ids, options, request.stopSequences(), request.trace(), plan, images, memoryBytes);
     }
 
     /**
      * Refuses a request whose caches and step activations, next to the weights and the requests that may run beside
      * it, would not fit in memory (a clear 400 instead of an out-of-memory crash that would take every request down).
      */
-    private void checkMemory(int promptTokens, DecodingOptions options) {
+    private long checkMemory(int promptTokens, DecodingOptions options) {
         int genLength = options.genLength();
         MemoryPlan plan = memoryPlan(promptTokens, genLength, options.strategy());
         if (!plan.fits()) {
@@ -647,6 +725,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
                     + " in all with the weights, of " + MemoryBudget.size(memory) + "; shorten the prompt or the generation"
                     + " length" + (alone.fits() ? ", or lower max-batch-size" : ""));
         }
+        return plan.requestBytes();
     }
 
     private static String requireText(String text, String what) {
@@ -796,6 +875,54 @@ public final class ElasticCacheEngine implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Stops admitting requests: from now on {@link #submit} refuses with {@link EngineDrainingException}, while
+     * the requests already queued or decoding run to their end. Used before shutdown, so that no admitted request
+     * is lost; cannot be undone.
+     */
+    public void drain() {
+        draining = true;
+    }
+
+    /** Whether {@link #drain()} was called: the engine admits nothing new. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** The memory plan's share of the admitted requests (caches, step activations, scratch), in bytes. */
+    public long requestMemoryInUse() {
+        return requestBytesInUse.get();
+    }
+
+    /** Memory left for requests once the weights and runtime are counted (what {@link #requestMemoryInUse} fills). */
+    public long requestMemoryCapacity() {
+        return memoryPlan(0, 0, Strategy.LLADA, 0).requestCapacity();
+    }
+
+    /** Requests admitted and not finished: waiting and decoding. */
+    public int admittedRequests() {
+        return inFlight.size();
+    }
+
+    /**
+     * Waits until no admitted request is left (queued or decoding), at most {@code timeout}.
+     *
+     * @return whether the engine is idle
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (!inFlight.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+        }
+        return true;
+    }
+
     /** Cancels queued and running requests, waits for the decoding thread, then frees the model. */
     @Override
     public void close() {
@@ -822,11 +949,12 @@ public final class ElasticCacheEngine implements AutoCloseable {
         }
     }
 
+    /** A validated request; {@code memoryBytes} is its share of the memory plan while it is admitted. */
     private record PreparedRequest(int[] promptIds, DecodingOptions options, java.util.List<String> stopSequences,
-            boolean trace, StructuredGeneration.Plan plan, float[] images) {
+            boolean trace, StructuredGeneration.Plan plan, float[] images, long memoryBytes) {
 
         PreparedRequest withoutPlan() {
-            return new PreparedRequest(promptIds, options, stopSequences, trace, null, images);
+            return new PreparedRequest(promptIds, options, stopSequences, trace, null, images, memoryBytes);
         }
     }
 

@@ -52,7 +52,17 @@ public record MemoryPlan(WeightFootprint weights, long otherBytes, long runtimeB
     /** Everything: weights (mapped ones too: they must stay in the page cache), scratch, runtime and the requests. */
     public long total() {
         return weights.residentBytes() + weights.mappedBytes() + otherBytes + runtimeBytes
-                + requests * (weights.scratchBytes() + cacheBytes + Math.max(activationBytes, weights.transientBytes()));
+                + requests * requestBytes();
+    }
+
+    /** One request's share: its caches, its largest step's intermediates (or the transient head) and the scratch. */
+    public long requestBytes() {
+        return weights.scratchBytes() + cacheBytes + Math.max(activationBytes, weights.transientBytes());
+    }
+
+    /** What the machine leaves for requests once weights, other parts and the runtime are counted. */
+    public long requestCapacity() {
+        return Math.max(0, available - (weights.residentBytes() + weights.mappedBytes() + otherBytes + runtimeBytes));
     }
 
     public boolean fits() {

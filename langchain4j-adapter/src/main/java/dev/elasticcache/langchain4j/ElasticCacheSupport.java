@@ -8,6 +8,7 @@ import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.model.weights.WeightDtype;
+import dev.elasticcache.engine.EngineDrainingException;
 import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.engine.GenerationResult;
@@ -26,6 +27,7 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
@@ -476,7 +478,8 @@ final class ElasticCacheSupport {
     /**
      * Maps engine failures onto LangChain4j's exception types (the engine's exception stays the cause):
      * overload to {@link RateLimitException} (retriable; the cause's {@code retryAfter()} says when),
-     * timeout to {@link TimeoutException}, invalid input to {@link InvalidRequestException}.
+     * timeout to {@link TimeoutException}, a draining engine to {@link InternalServerException} (retriable),
+     * invalid input to {@link InvalidRequestException}.
      */
     static Throwable mapError(Throwable error) {
         if (error instanceof EngineOverloadedException e) {
@@ -484,6 +487,9 @@ final class ElasticCacheSupport {
         }
         if (error instanceof GenerationTimeoutException e) {
             return new TimeoutException(e.getMessage(), e);
+        }
+        if (error instanceof EngineDrainingException e) {
+            return new InternalServerException(e.getMessage(), e); // retriable: another instance takes it
         }
         if (error instanceof IllegalArgumentException e) {
             return new InvalidRequestException(e.getMessage(), e);

@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -46,6 +47,14 @@ public class ElasticCacheChatAutoConfiguration {
                 .build();
     }
 
+    /** Drains the engine at shutdown (stops admitting, finishes what it admitted) before the web server stops. */
+    @Bean
+    @ConditionalOnMissingBean
+    ElasticCacheDrain elasticCacheDrain(ElasticCacheEngine engine, ApplicationEventPublisher events,
+            ElasticCacheChatProperties properties) {
+        return new ElasticCacheDrain(engine, events, properties.getDrainTimeout());
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
     @ConditionalOnBean(MeterRegistry.class)
@@ -53,6 +62,7 @@ public class ElasticCacheChatAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         ElasticCacheMetrics elasticCacheMetrics(MeterRegistry registry, ElasticCacheEngine engine) {
+            // Registers itself with the engine: every request is measured, whichever door it came through.
             return new ElasticCacheMetrics(registry, engine);
         }
     }

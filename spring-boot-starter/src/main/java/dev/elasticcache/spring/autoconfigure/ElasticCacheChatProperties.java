@@ -76,6 +76,13 @@ public class ElasticCacheChatProperties implements InitializingBean {
     private Duration requestTimeout = Duration.ofMinutes(5);
 
     /**
+     * At shutdown, how long admitted requests and streams may take to finish after the instance stops admitting
+     * (new ones get 503 with Retry-After; readiness is already down). Keep
+     * spring.lifecycle.timeout-per-shutdown-phase at least as long, and the pod's terminationGracePeriodSeconds longer.
+     */
+    private Duration drainTimeout = Duration.ofSeconds(30);
+
+    /**
      * Tool rounds in a row (assistant turns of calls since the last user message) after which a request with tools
      * is answered in text, so a tool-calling loop always ends.
      */
@@ -98,6 +105,8 @@ public class ElasticCacheChatProperties implements InitializingBean {
     public void setDtype(String dtype) { this.dtype = dtype; }
     public int getQueueCapacity() { return queueCapacity; }
     public void setQueueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; }
+    public Duration getDrainTimeout() { return drainTimeout; }
+    public void setDrainTimeout(Duration drainTimeout) { this.drainTimeout = drainTimeout; }
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
     public int getMaxBatchSize() { return maxBatchSize; }
@@ -176,6 +185,7 @@ public class ElasticCacheChatProperties implements InitializingBean {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + ".hub: " + e.getMessage());
         }
+        require(drainTimeout != null && !drainTimeout.isNegative(), PREFIX + ".drain-timeout must be >= 0, got " + drainTimeout);
         require(queueCapacity >= 0, PREFIX + ".queue-capacity must be >= 0, got " + queueCapacity);
         require(requestTimeout != null && requestTimeout.toMillis() > 0, PREFIX + ".request-timeout must be > 0, got " + requestTimeout);
         require(maxToolRounds >= 1, PREFIX + ".max-tool-rounds must be >= 1, got " + maxToolRounds);

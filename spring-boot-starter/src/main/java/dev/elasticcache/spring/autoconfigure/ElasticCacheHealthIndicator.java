@@ -5,7 +5,11 @@ import dev.elasticcache.engine.ModelInfo;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
-/** Reports the loaded model (name, parameters, device, load time) and the queue depth; DOWN once closed. */
+/**
+ * Reports the loaded model (name, parameters, device, load time) and the queue depth: UP while it admits requests,
+ * OUT_OF_SERVICE while it drains before shutdown, DOWN once closed. Part of the readiness group ("model loaded and
+ * admitting") where the application includes it; never part of liveness.
+ */
 public final class ElasticCacheHealthIndicator implements HealthIndicator {
     private final ElasticCacheEngine engine;
 
@@ -16,7 +20,9 @@ public final class ElasticCacheHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         ModelInfo info = engine.modelInfo();
-        Health.Builder health = engine.isClosed() ? Health.down().withDetail("reason", "engine closed") : Health.up();
+        Health.Builder health = engine.isClosed() ? Health.down().withDetail("reason", "engine closed")
+                : engine.isDraining() ? Health.outOfService().withDetail("reason", "draining before shutdown")
+                : Health.up();
         return health.withDetail("model", info.name())
                 .withDetail("parameters", info.parameters())
                 .withDetail("device", info.device())

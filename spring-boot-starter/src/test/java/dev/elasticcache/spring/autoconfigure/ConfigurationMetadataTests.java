@@ -30,6 +30,7 @@ class ConfigurationMetadataTests {
         defaults.put("spring.ai.elastic-cache.dtype", "auto");
         defaults.put("spring.ai.elastic-cache.queue-capacity", "16");
         defaults.put("spring.ai.elastic-cache.pull-model-strategy", "never");
+        defaults.put("spring.ai.elastic-cache.drain-timeout", "30s");
         defaults.put("spring.ai.elastic-cache.request-timeout", "5m");
         defaults.put("spring.ai.elastic-cache.max-batch-size", String.valueOf(dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_BATCH_SIZE));
         defaults.put("spring.ai.elastic-cache.max-tool-rounds", String.valueOf(dev.elasticcache.engine.EngineConfig.DEFAULT_MAX_TOOL_ROUNDS));

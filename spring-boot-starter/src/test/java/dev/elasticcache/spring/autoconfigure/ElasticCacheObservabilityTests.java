@@ -133,7 +133,7 @@ class ElasticCacheObservabilityTests {
             DistributionSummary speed = registry.get(ElasticCacheMetrics.TOKENS_PER_SECOND).tags("strategy", "llada").summary();
             assertThat(speed.count()).isEqualTo(1);
             assertThat(speed.max()).isEqualTo((Double) llada.getMetadata().get(ElasticCacheChatModel.METADATA_TOKENS_PER_SECOND));
-            assertThat(registry.get(ElasticCacheMetrics.QUEUE_DEPTH).tag("model", model).gauge().value()).isZero();
+            assertThat(registry.get(ElasticCacheMetrics.REQUESTS_WAITING).tag("model", model).gauge().value()).isZero();
         });
     }
 

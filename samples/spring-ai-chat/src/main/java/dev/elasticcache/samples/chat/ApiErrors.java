@@ -1,5 +1,6 @@
 package dev.elasticcache.samples.chat;
 
+import dev.elasticcache.engine.EngineDrainingException;
 import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.engine.GenerationTimeoutException;
 import java.util.concurrent.CancellationException;
@@ -13,7 +14,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Maps engine errors of the {@code /api} endpoints to RFC 9457 problem details: invalid input 400 (the message
- * names the fix), a full queue 429 with {@code Retry-After}, a generation timeout or a closed engine 503.
+ * names the fix), a full queue 429 with {@code Retry-After}, a draining instance (shutting down) 503 with
+ * {@code Retry-After} (a load balancer sends it elsewhere), a generation timeout or a closed engine 503.
  */
 @RestControllerAdvice(assignableTypes = {ChatController.class, DecodeController.class})
 public class ApiErrors {
@@ -21,6 +23,11 @@ public class ApiErrors {
     @ExceptionHandler(EngineOverloadedException.class)
     ResponseEntity<ProblemDetail> overloaded(EngineOverloadedException e) {
         return problem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), retryAfterSeconds(e));
+    }
+
+    @ExceptionHandler(EngineDrainingException.class)
+    ResponseEntity<ProblemDetail> draining(EngineDrainingException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), retryAfterSeconds(e));
     }
 
     @ExceptionHandler(GenerationTimeoutException.class)
@@ -52,7 +59,7 @@ public class ApiErrors {
         if (e instanceof IllegalArgumentException) {
             return HttpStatus.BAD_REQUEST;
         }
-        if (e instanceof GenerationTimeoutException || e instanceof IllegalStateException
+        if (e instanceof EngineDrainingException || e instanceof GenerationTimeoutException || e instanceof IllegalStateException
                 || e instanceof CancellationException) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
@@ -65,7 +72,21 @@ public class ApiErrors {
 
     /** Whole seconds to wait, at least 1. */
     static long retryAfterSeconds(EngineOverloadedException e) {
-        return Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return seconds(e.retryAfter());
+    }
+
+    static long retryAfterSeconds(EngineDrainingException e) {
+        return seconds(e.retryAfter());
+    }
+
+    /** The {@code Retry-After} of an engine refusal, or null for other errors. */
+    static Long retryAfterOf(Throwable e) {
+        return e instanceof EngineOverloadedException o ? retryAfterSeconds(o)
+                : e instanceof EngineDrainingException d ? retryAfterSeconds(d) : null;
+    }
+
+    private static long seconds(java.time.Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail, Long retryAfter) {

@@ -1,6 +1,5 @@
 package dev.elasticcache.samples.chat;
 
-import dev.elasticcache.engine.EngineOverloadedException;
 import dev.elasticcache.samples.chat.OpenAiApi.ErrorBody;
 import dev.elasticcache.samples.chat.OpenAiApi.ErrorResponse;
 import org.springframework.http.HttpHeaders;
@@ -39,8 +38,9 @@ public class OpenAiErrors {
     ResponseEntity<ErrorResponse> engineError(RuntimeException e) {
         HttpStatus status = ApiErrors.statusOf(e);
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
-        if (e instanceof EngineOverloadedException overloaded) {
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(ApiErrors.retryAfterSeconds(overloaded)));
+        Long retryAfter = ApiErrors.retryAfterOf(e);
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         }
         return response.body(body(e));
     }

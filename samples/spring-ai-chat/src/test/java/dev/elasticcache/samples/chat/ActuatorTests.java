@@ -36,7 +36,41 @@ class ActuatorTests extends AppTest {
                 .filter(m -> m.get("statistic").asString().equals("COUNT")).findFirst().orElseThrow();
         assertThat(count.get("value").asDouble()).isGreaterThanOrEqualTo(1.0);
         assertThat(get("/actuator/metrics").body()).contains("elastic-cache.generation.tokens-per-second")
-                .contains("elastic-cache.queue.depth");
+                .contains("elastic-cache.requests.waiting");
+    }
+
+    @Test
+    void prometheusServesWhatARouterAndAnAutoscalerRead() throws Exception {
+        assertThat(postJson("/api/chat/stream", "{\"message\":\"Uppercase these words: robot flame heart queen lemon mango water radio noble house\",\"maxTokens\":64}")
+                .body()).contains("ROBOT");
+        HttpResponse<String> response = get("/actuator/prometheus");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        String model = "model=\"tiny-llada\"";
+        assertThat(response.body())
+                .contains("elastic_cache_requests_waiting{" + model + "} 0.0")
+                .contains("elastic_cache_requests_running{" + model + "} 0.0")
+                .contains("elastic_cache_batch_occupancy{" + model + "} 0.0")
+                .contains("elastic_cache_cache_used_bytes{" + model + "} 0.0")
+                .contains("elastic_cache_cache_usage{" + model + "} 0.0")
+                .contains("elastic_cache_draining{" + model + "} 0.0")
+                .contains("elastic_cache_requests_refused_total{" + model + ",reason=\"draining\"} 0.0")
+                .containsPattern("elastic_cache_cache_capacity_bytes\\{" + model + "} [1-9][0-9.E]+")
+                .containsPattern("elastic_cache_generation_tokens_total\\{" + model + ",strategy=\"elastic\"} [1-9]")
+                .containsPattern("elastic_cache_generation_time_to_first_token_seconds_count\\{" + model + "} [1-9]")
+                .containsPattern("elastic_cache_generation_step_time_seconds_count\\{" + model + ",strategy=\"elastic\"} [1-9]")
+                .containsPattern("elastic_cache_generation_duration_seconds_count\\{" + model + ",strategy=\"elastic\"} [1-9]");
+    }
+
+    @Test
+    void livenessAndReadinessProbesAnswerForTheLoadedModel() throws Exception {
+        HttpResponse<String> liveness = get("/actuator/health/liveness");
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+
+        assertThat(liveness.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(liveness.body()).get("status").asString()).isEqualTo("UP");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(readiness.body()).get("status").asString()).isEqualTo("UP");
     }
 
     @Test
