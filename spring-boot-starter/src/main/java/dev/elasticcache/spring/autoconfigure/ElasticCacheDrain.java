@@ -2,6 +2,9 @@ package dev.elasticcache.spring.autoconfigure;
 
 import dev.elasticcache.engine.ElasticCacheEngine;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
@@ -16,6 +19,7 @@ import org.springframework.context.SmartLifecycle;
  * shutdown; {@code spring.lifecycle.timeout-per-shutdown-phase} must be at least the drain timeout.
  */
 public final class ElasticCacheDrain implements SmartLifecycle {
+    private static final Log LOG = LogFactory.getLog(ElasticCacheDrain.class);
     private final ElasticCacheEngine engine;
     private final ApplicationEventPublisher events;
     private final Duration timeout;
@@ -36,8 +40,17 @@ public final class ElasticCacheDrain implements SmartLifecycle {
     public void stop() {
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         engine.drain();
+        int admitted = engine.admittedRequests();
+        long start = System.nanoTime();
+        LOG.info("Draining: " + admitted + " admitted requests to finish (at most " + timeout + "); new ones get 503");
         try {
-            engine.awaitIdle(timeout);
+            if (engine.awaitIdle(timeout)) {
+                LOG.info("Drained: the " + admitted + " admitted requests finished in "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+            } else {
+                LOG.warn("Drain timeout " + timeout + ": " + engine.admittedRequests()
+                        + " requests still running are cancelled (raise spring.ai.elastic-cache.drain-timeout)");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
