@@ -272,6 +272,18 @@ class ElasticCacheChatModelTest {
     }
 
     @Test
+    void a_draining_engine_maps_to_a_retriable_server_error_keeping_the_engine_exception() {
+        try (ElasticCacheEngine draining = ElasticCacheEngine.load(EngineConfig.builder().modelDir(TestEngines.checkpoint()).build())) {
+            draining.drain();
+            assertThatThrownBy(() -> ElasticCacheChatModel.builder().engine(draining).build().chat("hello"))
+                    .isExactlyInstanceOf(dev.langchain4j.exception.InternalServerException.class)
+                    .isInstanceOf(dev.langchain4j.exception.RetriableException.class)
+                    .hasMessageContaining("another instance")
+                    .hasCauseExactlyInstanceOf(dev.elasticcache.engine.EngineDrainingException.class);
+        }
+    }
+
+    @Test
     void overload_maps_to_a_retriable_rate_limit_error_keeping_the_engine_exception() throws Exception {
         try (ElasticCacheEngine busy = ElasticCacheEngine.load(
                 EngineConfig.builder().modelDir(TestEngines.checkpoint()).maxBatchSize(1).queueCapacity(0).build())) {
