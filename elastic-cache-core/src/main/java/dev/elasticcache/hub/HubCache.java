@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -93,8 +94,8 @@ public final class HubCache {
      */
     void link(Path snapshotFile, Path blob) throws IOException {
         Files.createDirectories(snapshotFile.getParent());
-        Path tmp = snapshotFile.resolveSibling("." + snapshotFile.getFileName() + ".link");
-        Files.deleteIfExists(tmp);
+        // A name of its own: another process may be linking the same file at this moment.
+        Path tmp = snapshotFile.resolveSibling("." + snapshotFile.getFileName() + "." + UUID.randomUUID() + ".link");
         try {
             Files.createSymbolicLink(tmp, snapshotFile.getParent().relativize(blob));
         } catch (UnsupportedOperationException | IOException e) {

@@ -220,7 +220,7 @@ class InferencePoolTests {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
                 "-Dai.djl.pytorch.num_threads=1", "-cp", System.getProperty("java.class.path"),
                 ChatApplication.class.getName(), "--server.port=" + port, "--spring.application.name=instance-" + name,
-                "--spring.ai.elastic-cache.max-batch-size=2", "--spring.ai.elastic-cache.queue-capacity=4",
+                "--spring.ai.elastic-cache.max-batch-size=2", "--spring.ai.elastic-cache.queue-capacity=8",
                 "--spring.ai.elastic-cache.drain-timeout=30s", "--logging.level.root=WARN",
                 "--logging.level.dev.elasticcache=INFO");
         return start(command, tmp.resolve("instance-" + name + ".log"));
