@@ -14,7 +14,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,12 +46,11 @@ public class ElasticCacheChatAutoConfiguration {
                 .build();
     }
 
-    /** Drains the engine at shutdown (stops admitting, finishes what it admitted) before the web server stops. */
+    /** Drains the engine when the context closes (stops admitting, finishes what it admitted) before beans stop. */
     @Bean
     @ConditionalOnMissingBean
-    ElasticCacheDrain elasticCacheDrain(ElasticCacheEngine engine, ApplicationEventPublisher events,
-            ElasticCacheChatProperties properties) {
-        return new ElasticCacheDrain(engine, events, properties.getDrainTimeout());
+    ElasticCacheDrain elasticCacheDrain(ElasticCacheEngine engine, ElasticCacheChatProperties properties) {
+        return new ElasticCacheDrain(engine, properties.getDrainTimeout());
     }
 
     @Configuration(proxyBeanMethods = false)

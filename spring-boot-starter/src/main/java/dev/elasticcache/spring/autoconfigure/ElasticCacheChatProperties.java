@@ -77,8 +77,8 @@ public class ElasticCacheChatProperties implements InitializingBean {
 
     /**
      * At shutdown, how long admitted requests and streams may take to finish after the instance stops admitting
-     * (new ones get 503 with Retry-After; readiness is already down). Keep
-     * spring.lifecycle.timeout-per-shutdown-phase at least as long, and the pod's terminationGracePeriodSeconds longer.
+     * (new ones get 503 with Retry-After; readiness is already down). The drain runs before the web server's own
+     * graceful stop; keep the pod's terminationGracePeriodSeconds longer than both.
      */
     private Duration drainTimeout = Duration.ofSeconds(30);
 

@@ -7,38 +7,41 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * Drains the engine when the application shuts down (SIGTERM in a container), before the web server stops:
- * readiness turns to {@code REFUSING_TRAFFIC} (so a load balancer's health check takes the instance out), the engine
- * refuses new requests (503 with {@code Retry-After}, which the balancer retries on another instance), and the
- * requests and streams already admitted run to their end, for at most {@code drain-timeout}; what is left then is
- * cancelled when the engine closes. Its phase is the highest, so it stops before Spring Boot's graceful web-server
- * shutdown; {@code spring.lifecycle.timeout-per-shutdown-phase} must be at least the drain timeout.
+ * Drains the engine when the application context closes (SIGTERM in a container), before any bean stops: readiness
+ * turns to {@code REFUSING_TRAFFIC} (a load balancer's health check takes the instance out), the engine refuses new
+ * requests (503 with {@code Retry-After}, which the balancer retries on another instance), and the requests and
+ * streams already admitted run to their end, for at most {@code drain-timeout}; what is left is cancelled when the
+ * engine closes. It listens for the close itself, not for lifecycle stops: a context that is only stopped (Spring's
+ * test framework pauses cached contexts that way) keeps serving when it starts again.
  */
-public final class ElasticCacheDrain implements SmartLifecycle {
+public final class ElasticCacheDrain implements ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
     private static final Log LOG = LogFactory.getLog(ElasticCacheDrain.class);
     private final ElasticCacheEngine engine;
-    private final ApplicationEventPublisher events;
     private final Duration timeout;
-    private volatile boolean running;
+    private ApplicationContext context;
 
-    public ElasticCacheDrain(ElasticCacheEngine engine, ApplicationEventPublisher events, Duration timeout) {
+    public ElasticCacheDrain(ElasticCacheEngine engine, Duration timeout) {
         this.engine = engine;
-        this.events = events;
         this.timeout = timeout;
     }
 
     @Override
-    public void start() {
-        running = true;
+    public void setApplicationContext(ApplicationContext context) {
+        this.context = context;
     }
 
     @Override
-    public void stop() {
-        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+    public void onApplicationEvent(ContextClosedEvent event) {
+        if (event.getApplicationContext() != context || engine.isClosed()) {
+            return; // a parent's or child's close, or an engine already gone
+        }
+        AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
         engine.drain();
         int admitted = engine.admittedRequests();
         long start = System.nanoTime();
@@ -53,19 +56,6 @@ public final class ElasticCacheDrain implements SmartLifecycle {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            running = false;
         }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Stops first: before the web server's graceful shutdown, so that admitted requests can still answer. */
-    @Override
-    public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE;
     }
 }

@@ -61,6 +61,17 @@ class ElasticCacheDrainTests {
     }
 
     @Test
+    void aContextStoppedAndStartedAgainKeepsServing() {
+        runner.run(context -> {
+            ElasticCacheEngine engine = context.getBean(ElasticCacheEngine.class);
+            context.stop(); // what Spring's test framework does to a cached context it pauses
+            context.start();
+            assertThat(engine.isDraining()).isFalse();
+            assertThat(engine.generate(REQUEST).finishReason()).isNotNull();
+        });
+    }
+
+    @Test
     void aRequestLongerThanTheDrainTimeoutIsCancelledWhenTheEngineCloses() {
         runner.withPropertyValues("spring.ai.elastic-cache.drain-timeout=100ms").run(context -> {
             ElasticCacheEngine engine = context.getBean(ElasticCacheEngine.class);
