@@ -81,8 +81,13 @@ public class ApiErrors {
 
     /** The {@code Retry-After} of an engine refusal, or null for other errors. */
     static Long retryAfterOf(Throwable e) {
-        return e instanceof EngineOverloadedException o ? retryAfterSeconds(o)
-                : e instanceof EngineDrainingException d ? retryAfterSeconds(d) : null;
+        if (e instanceof EngineOverloadedException o) {
+            return retryAfterSeconds(o);
+        }
+        if (e instanceof EngineDrainingException d) {
+            return retryAfterSeconds(d);
+        }
+        return null;
     }
 
     private static long seconds(java.time.Duration d) {
