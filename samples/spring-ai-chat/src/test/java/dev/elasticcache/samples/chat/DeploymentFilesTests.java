@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.Yaml;
  * What can be checked of {@code deploy/} without a cluster or Docker: the manifests parse; their probe paths, the
  * metrics path and the metric names they read are served by this app (asked of the running app, not assumed); ports,
  * labels and selectors agree; the grace period covers the drain; and the Dockerfile runs the jar the README's
- * install command builds, as the README's main-job command runs it.
+ * install command builds (docs/operations.md says how), as the README's main-job command runs it.
  */
 class DeploymentFilesTests extends AppTest {
     static final Path DEPLOY = Path.of("..", "..", "deploy");
@@ -89,9 +89,9 @@ class DeploymentFilesTests extends AppTest {
         assertThat(jar.getParent().normalize()).isEqualTo(Path.of("..", "..", "samples", "spring-ai-chat", "target").normalize());
         assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-Dai.djl.offline=true\", \"-jar\", \"/app/app.jar\"]")
                 .contains("EXPOSE " + appProperties().getProperty("server.port"));
-        String readme = Files.readString(Path.of("..", "..", "README.md"));
-        assertThat(readme).contains("./mvnw -B -q install -DskipTests")
-                .contains("docker build -f deploy/Dockerfile -t elastic-cache-chat:0.1.0 .");
+        assertThat(Files.readString(Path.of("..", "..", "README.md"))).contains("./mvnw -B -q install -DskipTests");
+        assertThat(Files.readString(Path.of("..", "..", "docs", "operations.md")))
+                .contains("./mvnw -B -q install -DskipTests && docker build -f deploy/Dockerfile -t elastic-cache-chat:0.1.0 .");
     }
 
     static Map<String, Map<String, Object>> manifests() throws IOException {
