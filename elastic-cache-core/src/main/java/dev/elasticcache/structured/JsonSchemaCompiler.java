@@ -17,7 +17,9 @@ import dev.elasticcache.structured.SchemaNode.Property;
 import dev.elasticcache.structured.SchemaNode.StringNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +46,15 @@ public final class JsonSchemaCompiler {
             "array", Set.of("type", "items", "minItems", "maxItems"));
     private static final Set<String> NUMBER_FORMATS = Set.of("int32", "int64", "float", "double");
 
+    /** Compiled schemas kept, by text. */
+    static final int MEMO_SIZE = 256;
     private final InfillLimits limits;
+    private final Map<String, SchemaNode> compiled = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SchemaNode> eldest) {
+            return size() > MEMO_SIZE;
+        }
+    });
 
     public JsonSchemaCompiler(InfillLimits limits) {
         this.limits = limits;
@@ -54,8 +64,22 @@ public final class JsonSchemaCompiler {
         this(InfillLimits.DEFAULTS);
     }
 
-    /** Compiles schema text; fails with {@link IllegalArgumentException} naming the problem and the fix. */
+    /**
+     * Compiles schema text; fails with {@link IllegalArgumentException} naming the problem and the fix. The trees are
+     * immutable, so the last {@value #MEMO_SIZE} are kept: a request renders its tools' signatures and lays out their
+     * call canvases from one compilation, and a tool loop that sends the same tools every round compiles them once.
+     */
     public SchemaNode compile(String schemaText) {
+        SchemaNode known = schemaText == null ? null : compiled.get(schemaText);
+        if (known != null) {
+            return known;
+        }
+        SchemaNode node = compileText(schemaText);
+        compiled.put(schemaText, node);
+        return node;
+    }
+
+    private SchemaNode compileText(String schemaText) {
         if (schemaText == null || schemaText.isBlank()) {
             throw new IllegalArgumentException("the output schema is empty; pass a JSON Schema object");
         }

@@ -62,6 +62,23 @@ class JsonSchemaCompilerTest {
     }
 
     @Test
+    void aSchemaIsCompiledOnceAndEqualTextGivesTheSameTreeWhileAFaultyOneFailsEveryTime() {
+        String schema = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"maxLength\":12}}}";
+        SchemaNode first = compiler.compile(schema);
+        assertThat(compiler.compile(new String(schema))).isSameAs(first); // equal text, another String
+        assertThat(new JsonSchemaCompiler().compile(schema)).isEqualTo(first).isNotSameAs(first);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> compiler.compile("{\"type\":\"string\",\"pattern\":\"x\"}"))
+                    .hasMessageContaining("unsupported JSON Schema keyword 'pattern'");
+        }
+        for (int i = 0; i < JsonSchemaCompiler.MEMO_SIZE + 10; i++) {
+            compiler.compile("{\"type\":\"string\",\"maxLength\":" + (i + 1) + "}");
+        }
+        assertThat(compiler.compile(schema)).as("evicted after MEMO_SIZE others: compiled anew").isNotSameAs(first)
+                .isEqualTo(first);
+    }
+
+    @Test
     void valuesAreCanonicalisedToJsonGrammar() {
         assertThat(ValueText.integer("-007")).isEqualTo("-7");
         assertThat(ValueText.integer("--")).isEqualTo("0");

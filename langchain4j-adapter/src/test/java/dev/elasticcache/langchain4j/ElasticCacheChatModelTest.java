@@ -380,7 +380,10 @@ class ElasticCacheChatModelTest {
             }
         });
         caller.start();
-        Thread.sleep(300);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (engine.decodingRequests() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // until the caller's request is decoding: then the interrupt must cancel it
+        }
         caller.interrupt();
         caller.join(30_000);
         assertThat(caller.isAlive()).isFalse();

@@ -341,7 +341,10 @@ class ElasticCacheStreamingChatModelTest {
 
         model(16, listener).chat("Tell me a story", throwing);
         complete.get(60, TimeUnit.SECONDS);
-        Thread.sleep(100); // let the onError for the completion arrive
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (errors.size() < partialCalls.get() + 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the onError for the completion follows it on the decoding thread
+        }
 
         assertThat(partialCalls.get()).isPositive();
         assertThat(errors).hasSize(partialCalls.get() + 1).allSatisfy(e -> assertThat(e).isSameAs(boom));
