@@ -349,7 +349,7 @@ final class ElasticCacheDecoder implements Decoder {
 
     /**
      * The per-layer loop as it was before the step-cost work (issue 16), kept unchanged as the reference of the
-     * step-cost benchmark and of the equivalence tests ({@link ReferenceDecoders}): the model's op-by-op blocks,
+     * step-cost benchmark and of the equivalence tests (the tests' ReferenceDecoders): the model's op-by-op blocks,
      * one host copy of the window scores per layer, index arrays and NDIndex strings rebuilt per layer.
      */
     private static final class ReferencePass extends StepPass {

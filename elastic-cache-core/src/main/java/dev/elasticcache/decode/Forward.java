@@ -28,7 +28,7 @@ final class Forward {
 
     /**
      * The forward blocks a decoder runs: the model's fused blocks, or the model's own op-by-op blocks for the
-     * reference decoders ({@link ReferenceDecoders}). Both give the same numbers bit for bit.
+     * reference decoders (the tests' ReferenceDecoders). Both give the same numbers bit for bit.
      */
     static ForwardBlocks blocks(DiffusionModel model, boolean reference) {
         return reference ? model : model.fused();

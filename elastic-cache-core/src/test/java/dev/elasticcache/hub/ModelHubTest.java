@@ -120,9 +120,12 @@ class ModelHubTest {
         }, Long.MAX_VALUE).resolve(ID, PullStrategy.WHEN_MISSING, Preflight.NONE);
 
         assertArrayEquals(Files.readAllBytes(model.resolve(SHARD_2)), Files.readAllBytes(folder.resolve(SHARD_2)));
-        assertEquals(List.of(SHARD_2 + "@" + size / 2), retries);
-        assertTrue(hub.requests().stream().anyMatch(r -> ("bytes=" + size / 2 + "-").equals(r.range())));
-        assertEquals(size, hub.bytesServed(SHARD_2), "the first half is not fetched again");
+        // Resumed where the partial file ends: at the cut, or a little before it when bytes in flight were lost.
+        assertEquals(1, retries.size(), retries.toString());
+        long offset = Long.parseLong(retries.get(0).substring(retries.get(0).indexOf('@') + 1));
+        assertTrue(offset > 0 && offset <= size / 2, retries.toString());
+        assertTrue(hub.requests().stream().anyMatch(r -> ("bytes=" + offset + "-").equals(r.range())));
+        assertEquals(size / 2 + size - offset, hub.bytesServed(SHARD_2), "nothing before the resume offset is fetched again");
     }
 
     @Test
