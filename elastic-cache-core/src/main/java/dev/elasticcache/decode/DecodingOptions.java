@@ -48,6 +48,25 @@ public record DecodingOptions(
         }
     }
 
+    /**
+     * The one rule from an answer budget ("max tokens", as Spring AI and LangChain4j say) to a generation length:
+     * exact for {@code elastic}, rounded up to whole blocks for the block strategies (which decode block by block),
+     * at most {@link Integer#MAX_VALUE} (a length past the model's is then refused with the model's limit named).
+     * A budget below 1 is returned as it is, for validation to name.
+     */
+    public static int genLengthFor(int maxTokens, Strategy strategy, int blockLength) {
+        if (strategy == Strategy.ELASTIC || maxTokens <= 0 || blockLength <= 0) {
+            return maxTokens;
+        }
+        long rounded = ((long) maxTokens + blockLength - 1) / blockLength * blockLength;
+        return (int) Math.min(Integer.MAX_VALUE, rounded);
+    }
+
+    /** The options with the generation length {@link #genLengthFor} makes of {@code maxTokens} under them. */
+    public DecodingOptions withMaxTokens(int maxTokens) {
+        return mutate().genLength(genLengthFor(maxTokens, strategy, blockLength)).build();
+    }
+
     /** The defaults of the reference evaluation scripts, with the Elastic-Cache strategy. */
     public static DecodingOptions defaults() {
         return builder().build();

@@ -345,7 +345,7 @@ final class ElasticCacheSupport {
             if (max <= 0) {
                 throw new InvalidRequestException("maxOutputTokens must be > 0, got " + max);
             }
-            b.genLength(genLengthFor(max, strategy, blockLength));
+            b.genLength(DecodingOptions.genLengthFor(max, strategy, blockLength));
         }
         try {
             return b.build().validate();
@@ -354,14 +354,6 @@ final class ElasticCacheSupport {
         }
     }
 
-    /** {@code maxOutputTokens} as a generation length: exact for elastic, rounded up to whole blocks otherwise. */
-    static int genLengthFor(int maxOutputTokens, Strategy strategy, int blockLength) {
-        if (strategy == Strategy.ELASTIC || blockLength <= 0) {
-            return maxOutputTokens;
-        }
-        long rounded = ((long) maxOutputTokens + blockLength - 1) / blockLength * blockLength;
-        return (int) Math.min(Integer.MAX_VALUE, rounded);
-    }
 
     /**
      * Checks a LangChain4j request and maps it onto an engine request plus its resolved decoding options: tool

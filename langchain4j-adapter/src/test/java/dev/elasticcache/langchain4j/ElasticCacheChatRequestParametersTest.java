@@ -105,10 +105,10 @@ class ElasticCacheChatRequestParametersTest {
         assertThat(options.remasking()).isEqualTo(Remasking.RANDOM);
         assertThat(options.seed()).isEqualTo(42L);
 
-        assertThat(ElasticCacheSupport.genLengthFor(40, Strategy.ELASTIC, 32)).isEqualTo(40);
-        assertThat(ElasticCacheSupport.genLengthFor(5, Strategy.LLADA, 32)).isEqualTo(32);
-        assertThat(ElasticCacheSupport.genLengthFor(64, Strategy.FAST_DLLM, 32)).isEqualTo(64);
-        assertThat(ElasticCacheSupport.genLengthFor(65, Strategy.FAST_DLLM_PREFIX, 32)).isEqualTo(96);
+        assertThat(DecodingOptions.genLengthFor(40, Strategy.ELASTIC, 32)).isEqualTo(40);
+        assertThat(DecodingOptions.genLengthFor(5, Strategy.LLADA, 32)).isEqualTo(32);
+        assertThat(DecodingOptions.genLengthFor(64, Strategy.FAST_DLLM, 32)).isEqualTo(64);
+        assertThat(DecodingOptions.genLengthFor(65, Strategy.FAST_DLLM_PREFIX, 32)).isEqualTo(96);
     }
 
     @Test

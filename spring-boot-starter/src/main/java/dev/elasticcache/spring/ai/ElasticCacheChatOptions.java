@@ -129,12 +129,7 @@ public final class ElasticCacheChatOptions implements ToolCallingChatOptions, St
         if (maxTokens == null) {
             return merged;
         }
-        int genLength = maxTokens;
-        if (merged.strategy() != Strategy.ELASTIC && maxTokens > 0 && merged.blockLength() > 0) {
-            long blocks = ((long) maxTokens + merged.blockLength() - 1) / merged.blockLength();
-            genLength = Math.toIntExact(blocks * merged.blockLength());
-        }
-        return merged.mutate().genLength(genLength).build();
+        return merged.withMaxTokens(maxTokens);
     }
 
     @Override

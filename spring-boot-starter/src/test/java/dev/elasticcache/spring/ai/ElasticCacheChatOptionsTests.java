@@ -12,6 +12,22 @@ import org.springframework.ai.chat.prompt.ChatOptions;
 class ElasticCacheChatOptionsTests {
 
     @Test
+    void maxTokensBecomeAGenerationLengthByTheCoresOneRule() {
+        for (Strategy strategy : Strategy.values()) {
+            for (int maxTokens : new int[] {1, 31, 32, 33, 500, Integer.MAX_VALUE}) {
+                DecodingOptions options = ElasticCacheChatOptions.builder().strategy(strategy).blockLength(32)
+                        .maxTokens(maxTokens).build().applyTo(DecodingOptions.defaults());
+                assertThat(options.genLength()).as(strategy + " " + maxTokens)
+                        .isEqualTo(DecodingOptions.genLengthFor(maxTokens, strategy, 32))
+                        .isGreaterThanOrEqualTo(maxTokens);
+            }
+        }
+        assertThat(DecodingOptions.genLengthFor(33, Strategy.LLADA, 32)).isEqualTo(64);
+        assertThat(DecodingOptions.genLengthFor(33, Strategy.ELASTIC, 32)).isEqualTo(33);
+        assertThat(DecodingOptions.genLengthFor(Integer.MAX_VALUE, Strategy.FAST_DLLM, 32)).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
     void builderAndMutateRoundTripEveryValue() {
         ElasticCacheChatOptions options = ElasticCacheChatOptions.builder().model("m").maxTokens(40).temperature(0.7)
                 .stopSequences(List.of("END")).topP(0.5).topK(3).frequencyPenalty(0.1).presencePenalty(0.2)
