@@ -166,7 +166,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
             throw e;
         }
         long deadline = submitted + timeoutOf(request).toNanos();
-        GenerationListener sink = observers.watching(listener == null ? new GenerationListener() {} : listener, submitted);
+        GenerationListener sink = observers.watching(listener == null ? new GenerationListener() {} : listener,
+                prepared.options().strategy(), submitted);
         try {
             return scheduler.admit(prepared, sink, deadline, timeoutOf(request));
         } catch (EngineOverloadedException e) {

@@ -1,5 +1,6 @@
 package dev.elasticcache.engine;
 
+import dev.elasticcache.decode.Strategy;
 import java.time.Duration;
 
 /**
@@ -14,8 +15,8 @@ public interface EngineObserver {
     /** A request was refused at once (nothing started). */
     default void refused(Refusal reason) {}
 
-    /** A request's first answer text was streamed, {@code sinceSubmit} after it was submitted. */
-    default void firstText(Duration sinceSubmit) {}
+    /** A request decoded with {@code strategy} streamed its first answer text, {@code sinceSubmit} after submission. */
+    default void firstText(Strategy strategy, Duration sinceSubmit) {}
 
     /** A request completed, {@code sinceSubmit} after it was submitted (queueing included). */
     default void completed(GenerationResult result, Duration sinceSubmit) {}

@@ -1,6 +1,7 @@
 package dev.elasticcache.engine;
 
 import dev.elasticcache.decode.StepRecord;
+import dev.elasticcache.decode.Strategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +21,7 @@ final class EngineObservers {
     }
 
     /** {@code listener}, telling the observers when the first text arrives and how the request ends. */
-    GenerationListener watching(GenerationListener listener, long submittedNanos) {
+    GenerationListener watching(GenerationListener listener, Strategy strategy, long submittedNanos) {
         if (observers.isEmpty()) {
             return listener;
         }
@@ -32,7 +33,7 @@ final class EngineObservers {
                 if (first) {
                     first = false;
                     Duration since = since(submittedNanos);
-                    tell(o -> o.firstText(since));
+                    tell(o -> o.firstText(strategy, since));
                 }
                 listener.onText(delta);
             }

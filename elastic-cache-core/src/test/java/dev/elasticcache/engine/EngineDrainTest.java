@@ -33,7 +33,7 @@ class EngineDrainTest {
                 }
 
                 @Override
-                public void firstText(Duration sinceSubmit) {
+                public void firstText(dev.elasticcache.decode.Strategy strategy, Duration sinceSubmit) {
                     heard.add("first text");
                 }
 

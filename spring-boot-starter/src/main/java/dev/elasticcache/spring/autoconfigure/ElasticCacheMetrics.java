@@ -1,6 +1,7 @@
 package dev.elasticcache.spring.autoconfigure;
 
 import dev.elasticcache.decode.DecodingStats;
+import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineObserver;
 import dev.elasticcache.engine.GenerationResult;
@@ -53,7 +54,6 @@ public final class ElasticCacheMetrics implements EngineObserver {
 
     private final MeterRegistry registry;
     private final String model;
-    private final Timer timeToFirstToken;
     private final Counter failed;
 
     /** Registers the gauges and starts hearing {@code engine}'s requests. */
@@ -74,8 +74,6 @@ public final class ElasticCacheMetrics implements EngineObserver {
             return capacity == 0 ? 1.0 : Math.min(1.0, (double) e.requestMemoryInUse() / capacity);
         }, "Request memory in use over its capacity", null, tags);
         gauge(DRAINING, engine, e -> e.isDraining() ? 1 : 0, "1 while the instance drains before shutdown", null, tags);
-        timeToFirstToken = Timer.builder(TIME_TO_FIRST_TOKEN).description("Submission to the first streamed answer text")
-                .tags(tags).register(registry);
         failed = Counter.builder(REQUESTS_FAILED).description("Admitted requests that failed (timeout, cancellation, error)")
                 .tags(tags).register(registry);
         for (Refusal r : Refusal.values()) {
@@ -97,8 +95,9 @@ public final class ElasticCacheMetrics implements EngineObserver {
     }
 
     @Override
-    public void firstText(Duration sinceSubmit) {
-        timeToFirstToken.record(sinceSubmit);
+    public void firstText(Strategy strategy, Duration sinceSubmit) {
+        Timer.builder(TIME_TO_FIRST_TOKEN).description("Submission to the first streamed answer text")
+                .tags("strategy", strategy.id(), "model", model).register(registry).record(sinceSubmit);
     }
 
     @Override

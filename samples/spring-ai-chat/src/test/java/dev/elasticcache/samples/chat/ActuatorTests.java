@@ -57,7 +57,7 @@ class ActuatorTests extends AppTest {
                 .contains("elastic_cache_requests_refused_total{" + model + ",reason=\"draining\"} 0.0")
                 .containsPattern("elastic_cache_cache_capacity_bytes\\{" + model + "} [1-9][0-9.E]+")
                 .containsPattern("elastic_cache_generation_tokens_total\\{" + model + ",strategy=\"elastic\"} [1-9]")
-                .containsPattern("elastic_cache_generation_time_to_first_token_seconds_count\\{" + model + "} [1-9]")
+                .containsPattern("elastic_cache_generation_time_to_first_token_seconds_count\\{" + model + ",strategy=\"elastic\"} [1-9]")
                 .containsPattern("elastic_cache_generation_step_time_seconds_count\\{" + model + ",strategy=\"elastic\"} [1-9]")
                 .containsPattern("elastic_cache_generation_duration_seconds_count\\{" + model + ",strategy=\"elastic\"} [1-9]");
     }
