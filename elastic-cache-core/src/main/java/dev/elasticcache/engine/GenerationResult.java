@@ -38,11 +38,6 @@ public record GenerationResult(
         this(text, finishReason, usage, stats, promptIds, sequence, trace, null, List.of(), List.of(), null);
     }
 
-    /** The JSON document of a schema request. */
-    public Optional<String> document() {
-        return Optional.ofNullable(json);
-    }
-
     /** Why an empty answer is empty, when it is. */
     public Optional<String> emptyAnswerHint() {
         return Optional.ofNullable(hint);

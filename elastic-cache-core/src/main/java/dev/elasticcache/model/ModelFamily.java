@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The diffusion-LM families this project runs, told apart by a model folder's {@code config.json}
@@ -30,7 +29,7 @@ public enum ModelFamily {
     DREAM("Dream", "dream", "DreamModel", "model.embed_tokens.", "model.layers.", "model.norm.", "lm_head.");
 
     public static final String CONFIG_FILE = "config.json";
-    /** LLaDA-V's model_type: its language model is LLaDA (Llama-style names); loaded as a text model for now. */
+    /** LLaDA-V's model_type: its language model is LLaDA (Llama-style names); the vision tower loads beside it. */
     public static final String LLAVA_LLADA = "llava_llada";
 
     private final String displayName;
@@ -215,15 +214,5 @@ public enum ModelFamily {
             }
         }
         return out;
-    }
-
-    /** The family whose config.json has this model_type, ignoring case. */
-    public static Optional<ModelFamily> ofModelType(String modelType) {
-        for (ModelFamily f : values()) {
-            if (f.modelType.equalsIgnoreCase(modelType)) {
-                return Optional.of(f);
-            }
-        }
-        return Optional.empty();
     }
 }
