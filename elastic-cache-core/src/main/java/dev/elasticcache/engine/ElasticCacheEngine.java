@@ -56,6 +56,8 @@ public final class ElasticCacheEngine implements AutoCloseable {
     /** Memory of this machine or container: what requests are planned against. */
     private final long memory = MemoryBudget.totalMemory();
     private final RequestScheduler scheduler;
+    /** Memory left for requests beside weights and runtime: fixed once the model is loaded (metrics read it often). */
+    private final long requestMemoryCapacity;
     private volatile boolean closed;
     private final EngineObservers observers = new EngineObservers();
     private final StructuredGeneration structured;
@@ -102,6 +104,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
         GenerationRunner runner = new GenerationRunner(model, decodingModel, batcher, text, stopIds, info, structured,
                 () -> closed);
         this.scheduler = new RequestScheduler(config, info.name(), batcher, runner::decode);
+        this.requestMemoryCapacity = memoryPlan(0, 0, Strategy.LLADA, 0).requestCapacity();
     }
 
     /**
@@ -331,7 +334,7 @@ public final class ElasticCacheEngine implements AutoCloseable {
 
     /** Memory left for requests once the weights and runtime are counted (what {@link #requestMemoryInUse} fills). */
     public long requestMemoryCapacity() {
-        return memoryPlan(0, 0, Strategy.LLADA, 0).requestCapacity();
+        return requestMemoryCapacity;
     }
 
     /** Requests admitted and not finished: waiting and decoding. */

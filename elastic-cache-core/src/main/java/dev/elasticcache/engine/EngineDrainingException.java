@@ -7,16 +7,8 @@ import java.time.Duration;
  * admits nothing new. Nothing was started; another instance can take it (HTTP servers answer 503 with
  * {@code Retry-After}, which load balancers retry elsewhere).
  */
-public final class EngineDrainingException extends RuntimeException {
-    private final Duration retryAfter;
-
+public final class EngineDrainingException extends EngineRefusedException {
     public EngineDrainingException(Duration retryAfter) {
-        super("elastic-cache engine is shutting down and admits no new requests; send it to another instance");
-        this.retryAfter = retryAfter;
-    }
-
-    /** A suggested wait before retrying here (another instance can take it at once). */
-    public Duration retryAfter() {
-        return retryAfter;
+        super("elastic-cache engine is shutting down and admits no new requests; send it to another instance", retryAfter);
     }
 }

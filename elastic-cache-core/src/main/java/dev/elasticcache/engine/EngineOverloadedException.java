@@ -4,19 +4,13 @@ import java.time.Duration;
 
 /**
  * The request was refused at once because the engine's queue is full. Nothing was started; retry later
- * (HTTP servers map this to 429 or 503 with {@code Retry-After}).
+ * (HTTP servers map this to 429 or 503 with {@code Retry-After}; {@link #retryAfter()} is about one generation's
+ * time per request ahead).
  */
-public final class EngineOverloadedException extends RuntimeException {
-    private final Duration retryAfter;
-
+public final class EngineOverloadedException extends EngineRefusedException {
     public EngineOverloadedException(int queueCapacity, Duration retryAfter) {
         super("elastic-cache engine overloaded: " + queueCapacity + " requests already waiting; retry after "
-                + retryAfter.toSeconds() + " s or raise the queue capacity (spring.ai.elastic-cache.queue-capacity)");
-        this.retryAfter = retryAfter;
-    }
-
-    /** A suggested wait before retrying (about one generation's time). */
-    public Duration retryAfter() {
-        return retryAfter;
+                + retryAfter.toSeconds() + " s or raise the queue capacity (spring.ai.elastic-cache.queue-capacity)",
+                retryAfter);
     }
 }

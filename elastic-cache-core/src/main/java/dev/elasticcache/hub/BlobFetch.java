@@ -64,7 +64,7 @@ final class BlobFetch {
             if (Files.isRegularFile(blob)) {
                 return; // another process fetched it while this one waited for the lock
             }
-            Path part = blob.resolveSibling(blob.getFileName() + ".incomplete");
+            Path part = HubCache.partial(blob);
             for (int round = 0; ; round++) {
                 String actual = transfer(id, file, part);
                 if (!file.lfs() || actual.equalsIgnoreCase(file.etag())) {

@@ -47,9 +47,19 @@ public final class HubCache {
         return repoFolder(id).resolve("snapshots").resolve(commit);
     }
 
+    /** The repository's blob folder. */
+    Path blobs(ModelId id) {
+        return repoFolder(id).resolve("blobs");
+    }
+
     /** Where blob {@code etag} is kept. */
     Path blob(ModelId id, String etag) {
-        return repoFolder(id).resolve("blobs").resolve(etag);
+        return blobs(id).resolve(etag);
+    }
+
+    /** Where {@code blob} grows while it downloads (kept across runs, so the next one resumes). */
+    static Path partial(Path blob) {
+        return blob.resolveSibling(blob.getFileName() + ".incomplete");
     }
 
     /** The lock file of blob {@code etag}, where the Hub's tools keep theirs ({@code .locks/models--OWNER--NAME/}). */

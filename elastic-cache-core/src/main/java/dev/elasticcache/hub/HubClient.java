@@ -45,7 +45,7 @@ final class HubClient {
      * @param lfs whether the Hub stores it in LFS ({@code X-Linked-Etag}): its sha256 is then verified
      * @param location where its bytes are (the CDN for LFS files)
      */
-    record FileMetadata(String file, String commit, String etag, long size, boolean lfs, URI location) {}
+    record FileMetadata(String file, String etag, long size, boolean lfs, URI location) {}
 
     RevisionInfo revision(ModelId id) throws IOException {
         URI uri = URI.create(settings.endpoint() + "/api/models/" + id.repo() + "/revision/" + encode(id.revision()));
@@ -83,7 +83,6 @@ final class HubClient {
         var h = r.headers();
         String linked = h.firstValue("X-Linked-Etag").orElse(null);
         String etag = normalizeEtag(linked != null ? linked : h.firstValue("ETag").orElse(null));
-        String repoCommit = h.firstValue("X-Repo-Commit").orElse(commit);
         long size = h.firstValueAsLong("X-Linked-Size").orElse(h.firstValueAsLong("Content-Length").orElse(-1));
         if (etag == null || etag.isEmpty() || !etag.matches("[0-9A-Za-z._-]+")) {
             throw new HubException("Http", uri + ": the answer has no usable ETag (got " + etag + "); a mirror at "
@@ -91,7 +90,7 @@ final class HubClient {
         }
         URI location = status >= 300 && h.firstValue("Location").isPresent()
                 ? r.uri().resolve(h.firstValue("Location").get()) : r.uri();
-        return new FileMetadata(file, repoCommit, etag, size, linked != null, location);
+        return new FileMetadata(file, etag, size, linked != null, location);
     }
 
     /** Opens a file's bytes from {@code offset} (a 206 when the server honours the range, else a 200 from 0). */

@@ -1,6 +1,5 @@
 package dev.elasticcache.hub;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -86,17 +85,6 @@ final class ModelFiles {
         } catch (IOException | JsonParseException | IllegalStateException | NullPointerException | ClassCastException e) {
             throw new HubException("Unsupported", index + ": not a safetensors index (a weight_map of tensor -> shard file"
                     + " is expected): " + e.getMessage(), e);
-        }
-    }
-
-    /** The size the index declares for all its tensors ({@code metadata.total_size}), or -1. */
-    static long declaredTotalSize(Path index) {
-        try {
-            JsonObject root = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
-            JsonElement size = root.has("metadata") ? root.getAsJsonObject("metadata").get("total_size") : null;
-            return size == null ? -1 : size.getAsLong();
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 

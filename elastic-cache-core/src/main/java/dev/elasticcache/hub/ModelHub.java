@@ -160,11 +160,11 @@ public final class ModelHub {
         for (HubClient.FileMetadata meta : todo.values()) {
             Path blob = cache.blob(id, meta.etag());
             if (!Files.isRegularFile(blob)) {
-                Path part = blob.resolveSibling(meta.etag() + ".incomplete");
+                Path part = HubCache.partial(blob);
                 need += Math.max(0, meta.size() - (Files.isRegularFile(part) ? Files.size(part) : 0));
             }
         }
-        Path blobs = cache.repoFolder(id).resolve("blobs");
+        Path blobs = cache.blobs(id);
         Files.createDirectories(blobs);
         long free = usableSpace.applyAsLong(blobs);
         if (need > free) {

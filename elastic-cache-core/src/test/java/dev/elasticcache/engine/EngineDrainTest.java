@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.elasticcache.decode.DecodingOptions;
-import dev.elasticcache.decode.StepRecord;
 import dev.elasticcache.tokenizer.ChatMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,21 +44,8 @@ class EngineDrainTest {
             assertThat(engine.requestMemoryInUse()).isZero();
             assertThat(engine.requestMemoryCapacity()).isPositive();
 
-            CountDownLatch stepping = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            GenerationHandle held = engine.submit(REQUEST, new GenerationListener() {
-                @Override
-                public void onStep(StepRecord step) {
-                    stepping.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
+            HeldRequest held = HeldRequest.submit(engine, REQUEST);
             GenerationHandle queued = engine.submit(REQUEST, null);
-            assertThat(stepping.await(60, TimeUnit.SECONDS)).isTrue();
             assertThat(engine.requestMemoryInUse()).isPositive();
             assertThat(engine.admittedRequests()).isEqualTo(2);
 
@@ -71,9 +55,9 @@ class EngineDrainTest {
                     .hasMessageContaining("send it to another instance");
             assertThat(engine.awaitIdle(Duration.ofMillis(50))).isFalse();
 
-            release.countDown();
+            held.release();
             assertThat(engine.awaitIdle(Duration.ofSeconds(60))).isTrue();
-            assertThat(held.result().get().text()).isEqualTo(alone);
+            assertThat(held.handle().result().get().text()).isEqualTo(alone);
             assertThat(queued.result().get().text()).isEqualTo(alone);
             assertThat(engine.requestMemoryInUse()).isZero();
             assertThat(heard).contains("refused DRAINING").filteredOn(h -> h.startsWith("completed")).hasSize(2);

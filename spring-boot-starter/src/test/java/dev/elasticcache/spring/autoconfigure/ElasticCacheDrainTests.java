@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.elasticcache.decode.DecodingOptions;
-import dev.elasticcache.decode.StepRecord;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
 import dev.elasticcache.engine.EngineDrainingException;
-import dev.elasticcache.engine.GenerationHandle;
-import dev.elasticcache.engine.GenerationListener;
+import dev.elasticcache.engine.HeldRequest;
 import dev.elasticcache.engine.GenerationRequest;
 import dev.elasticcache.spring.TestModels;
 import dev.elasticcache.tokenizer.ChatMessage;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -43,7 +40,7 @@ class ElasticCacheDrainTests {
             ElasticCacheHealthIndicator health = context.getBean(ElasticCacheHealthIndicator.class);
             ApplicationAvailabilityBean availability = context.getBean(ApplicationAvailabilityBean.class);
             String alone = engine.generate(REQUEST).text();
-            Held held = hold(engine);
+            HeldRequest held = HeldRequest.submit(engine, REQUEST);
 
             Thread closer = new Thread(context::close);
             closer.start();
@@ -53,9 +50,9 @@ class ElasticCacheDrainTests {
             assertThatThrownBy(() -> engine.submit(REQUEST, null)).isInstanceOf(EngineDrainingException.class);
             assertThat(engine.isClosed()).as("the engine waits for its admitted request").isFalse();
 
-            held.release.countDown();
+            held.release();
             closer.join(TimeUnit.MINUTES.toMillis(2));
-            assertThat(held.handle.result().get().text()).isEqualTo(alone);
+            assertThat(held.handle().result().get().text()).isEqualTo(alone);
             assertThat(engine.isClosed()).isTrue();
         });
     }
@@ -75,43 +72,22 @@ class ElasticCacheDrainTests {
     void aRequestLongerThanTheDrainTimeoutIsCancelledWhenTheEngineCloses() {
         runner.withPropertyValues("spring.ai.elastic-cache.drain-timeout=100ms").run(context -> {
             ElasticCacheEngine engine = context.getBean(ElasticCacheEngine.class);
-            Held held = hold(engine);
+            HeldRequest held = HeldRequest.submit(engine, REQUEST);
             Thread closer = new Thread(context::close);
             closer.start();
             awaitDraining(engine);
             // The drain gives up after 100 ms and the engine closes, cancelling what is left.
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-            while (!held.handle.isCancelled() && System.nanoTime() < deadline) {
+            while (!held.handle().isCancelled() && System.nanoTime() < deadline) {
                 Thread.yield();
             }
-            assertThat(held.handle.isCancelled()).isTrue();
-            held.release.countDown();
+            assertThat(held.handle().isCancelled()).isTrue();
+            held.release();
             closer.join(TimeUnit.MINUTES.toMillis(2));
             assertThat(engine.isClosed()).isTrue();
-            assertThatThrownBy(() -> held.handle.result().get()).isInstanceOf(CancellationException.class)
+            assertThatThrownBy(() -> held.handle().result().get()).isInstanceOf(CancellationException.class)
                     .hasMessageContaining("cancelled");
         });
-    }
-
-    record Held(GenerationHandle handle, CountDownLatch release) {}
-
-    /** A request that decodes its first step, then waits for {@code release}. */
-    static Held hold(ElasticCacheEngine engine) throws InterruptedException {
-        CountDownLatch stepping = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        GenerationHandle handle = engine.submit(REQUEST, new GenerationListener() {
-            @Override
-            public void onStep(StepRecord step) {
-                stepping.countDown();
-                try {
-                    release.await(2, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
-        assertThat(stepping.await(1, TimeUnit.MINUTES)).isTrue();
-        return new Held(handle, release);
     }
 
     static void awaitDraining(ElasticCacheEngine engine) throws InterruptedException {

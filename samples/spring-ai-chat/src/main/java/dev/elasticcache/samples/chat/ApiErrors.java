@@ -2,6 +2,7 @@ package dev.elasticcache.samples.chat;
 
 import dev.elasticcache.engine.EngineDrainingException;
 import dev.elasticcache.engine.EngineOverloadedException;
+import dev.elasticcache.engine.EngineRefusedException;
 import dev.elasticcache.engine.GenerationTimeoutException;
 import java.util.concurrent.CancellationException;
 import org.springframework.http.HttpHeaders;
@@ -22,12 +23,12 @@ public class ApiErrors {
 
     @ExceptionHandler(EngineOverloadedException.class)
     ResponseEntity<ProblemDetail> overloaded(EngineOverloadedException e) {
-        return problem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), retryAfterSeconds(e));
+        return problem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), e.retryAfterSeconds());
     }
 
     @ExceptionHandler(EngineDrainingException.class)
     ResponseEntity<ProblemDetail> draining(EngineDrainingException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), retryAfterSeconds(e));
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), e.retryAfterSeconds());
     }
 
     @ExceptionHandler(GenerationTimeoutException.class)
@@ -70,28 +71,9 @@ public class ApiErrors {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** Whole seconds to wait, at least 1. */
-    static long retryAfterSeconds(EngineOverloadedException e) {
-        return seconds(e.retryAfter());
-    }
-
-    static long retryAfterSeconds(EngineDrainingException e) {
-        return seconds(e.retryAfter());
-    }
-
     /** The {@code Retry-After} of an engine refusal, or null for other errors. */
     static Long retryAfterOf(Throwable e) {
-        if (e instanceof EngineOverloadedException o) {
-            return retryAfterSeconds(o);
-        }
-        if (e instanceof EngineDrainingException d) {
-            return retryAfterSeconds(d);
-        }
-        return null;
-    }
-
-    private static long seconds(java.time.Duration d) {
-        return Math.max(1, (d.toMillis() + 999) / 1000);
+        return e instanceof EngineRefusedException refused ? Long.valueOf(refused.retryAfterSeconds()) : null;
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail, Long retryAfter) {
