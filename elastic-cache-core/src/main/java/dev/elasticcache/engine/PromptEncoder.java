@@ -55,7 +55,13 @@ final class PromptEncoder {
 
     /** A conversation's prompt ids through the family's chat template, generation prompt appended, no tools. */
     int[] encodeChat(List<ChatMessage> messages) {
-        return dreamTokenizer != null ? dreamTokenizer.encodeChat(messages) : tokenizer.encodeChat(messages);
+        return encodeChat(messages, List.of());
+    }
+
+    /** A conversation with tools, encoded as training encodes it ({@link ToolPrompt#encodeChat}). */
+    int[] encodeChat(List<ChatMessage> messages, List<dev.elasticcache.structured.ToolDefinition> tools) {
+        return ToolPrompt.encodeChat(dreamTokenizer != null ? dreamTokenizer : tokenizer, messages, tools,
+                structured.compiler());
     }
 
     /** Validates a request and resolves its prompt ids and options (on the caller's thread). */
@@ -103,7 +109,7 @@ final class PromptEncoder {
                 throw new IllegalArgumentException("the prompt is blank; send a non-empty message");
             }
             if (request.images().isEmpty()) {
-                ids = encodeChat(ToolPrompt.withTools(request.messages(), request.tools(), structured.compiler()));
+                ids = encodeChat(request.messages(), request.tools());
             } else {
                 ImagePrompt prompt = imagePrompt(request);
                 ids = prompt.ids();
@@ -219,8 +225,7 @@ final class PromptEncoder {
             embeddings.add(vision.encode(ImageFiles.decode(image.data(), image.name())));
         }
         // Tools go into the system turn as without images; the placeholders stay in their user turns.
-        messages = ToolPrompt.withTools(messages, request.tools(), structured.compiler());
-        String[] pieces = tokenizer.renderChat(messages).split(java.util.regex.Pattern.quote(VisionConfig.IMAGE_PLACEHOLDER), -1);
+        String[] pieces = ToolPrompt.renderChat(tokenizer, messages, request.tools(), structured.compiler()).split(java.util.regex.Pattern.quote(VisionConfig.IMAGE_PLACEHOLDER), -1);
         if (pieces.length != embeddings.size() + 1) {
             throw new IllegalArgumentException("the system prompt or a tool definition contains the text "
                     + VisionConfig.IMAGE_PLACEHOLDER + ", which this model reads as an image slot; remove it");

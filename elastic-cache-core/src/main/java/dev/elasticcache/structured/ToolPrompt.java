@@ -13,15 +13,20 @@ import dev.elasticcache.structured.SchemaNode.NumberNode;
 import dev.elasticcache.structured.SchemaNode.ObjectNode;
 import dev.elasticcache.structured.SchemaNode.StringNode;
 import dev.elasticcache.tokenizer.ChatMessage;
+import dev.elasticcache.tokenizer.ChatRenderer;
+import dev.elasticcache.tokenizer.JinjaChatTemplate;
 import dev.elasticcache.tokenizer.ToolCall;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * The one rendering of tools into a prompt, and of tool calls into an assistant turn.
  *
- * <p>Tools become a block at the end of the system message (a system message is added when there is none):
+ * <p>A checkpoint whose chat template renders {@code tools} gets them as Hugging Face passes them ({@link
+ * #renderChat}). For the others, tools become a block at the end of the system message (a system message is added when there is none):
  * <pre>
  * Tools:
  * get_weather(city: string) - Current weather. city: the city name
@@ -41,6 +46,46 @@ public final class ToolPrompt {
     static final String FOOTER = "Call one as " + CALL_OPEN + "{\"name\":NAME,\"arguments\":{...}}" + CALL_CLOSE;
 
     private ToolPrompt() {}
+
+    /**
+     * The one encoding of a conversation with tools, for inference and training alike: the checkpoint's own chat
+     * template renders the tools when it reads a {@code tools} variable (Hugging Face's
+     * {@code apply_chat_template(messages, tools=...)}; a small model may carry a compact rendering of its own),
+     * otherwise the generic block ({@link #withTools}) goes into the system turn. Every tool's schema is
+     * validated either way, so a bad schema is named with its tool.
+     */
+    public static String renderChat(ChatRenderer renderer, List<ChatMessage> messages, List<ToolDefinition> tools,
+            JsonSchemaCompiler compiler) {
+        if (renderer.templateRendersTools()) {
+            List<Map<String, Object>> specs = new ArrayList<>(tools.size());
+            for (ToolDefinition tool : tools) {
+                parameters(tool, compiler);
+                specs.add(spec(tool));
+            }
+            return renderer.renderChat(messages, specs);
+        }
+        return renderer.renderChat(withTools(messages, tools, compiler), List.of());
+    }
+
+    /** Token ids of {@link #renderChat}. */
+    public static int[] encodeChat(ChatRenderer renderer, List<ChatMessage> messages, List<ToolDefinition> tools,
+            JsonSchemaCompiler compiler) {
+        return renderer.encode(renderChat(renderer, messages, tools, compiler));
+    }
+
+    /** A tool as Hugging Face templates read it: {@code {"type":"function","function":{name, description, parameters}}}. */
+    static Map<String, Object> spec(ToolDefinition tool) {
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", tool.name());
+        if (!tool.description().isBlank()) {
+            function.put("description", tool.description());
+        }
+        function.put("parameters", JinjaChatTemplate.JSON.fromJson(tool.parametersSchema(), Map.class));
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("type", "function");
+        spec.put("function", function);
+        return spec;
+    }
 
     /** The messages with the tool block added to the system message; unchanged when there are no tools. */
     public static List<ChatMessage> withTools(List<ChatMessage> messages, List<ToolDefinition> tools,
@@ -72,15 +117,7 @@ public final class ToolPrompt {
 
     /** One tool's line. */
     static String line(ToolDefinition tool, JsonSchemaCompiler compiler) {
-        SchemaNode params;
-        try {
-            params = compiler.compile(tool.parametersSchema());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("tool '" + tool.name() + "': " + e.getMessage(), e);
-        }
-        if (!(params instanceof ObjectNode object)) {
-            throw new IllegalArgumentException("parameters of tool '" + tool.name() + "' must be an object schema");
-        }
+        ObjectNode object = parameters(tool, compiler);
         StringBuilder sb = new StringBuilder(tool.name()).append('(');
         sb.append(object.properties().stream().map(p -> p.name() + ": " + type(p.schema())).collect(Collectors.joining(", ")));
         sb.append(')');
@@ -99,6 +136,20 @@ public final class ToolPrompt {
             }
         }
         return sb.toString();
+    }
+
+    /** The tool's parameters schema, compiled; errors name the tool. */
+    private static ObjectNode parameters(ToolDefinition tool, JsonSchemaCompiler compiler) {
+        SchemaNode params;
+        try {
+            params = compiler.compile(tool.parametersSchema());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tool '" + tool.name() + "': " + e.getMessage(), e);
+        }
+        if (!(params instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("parameters of tool '" + tool.name() + "' must be an object schema");
+        }
+        return object;
     }
 
     private static String oneLine(String s) {

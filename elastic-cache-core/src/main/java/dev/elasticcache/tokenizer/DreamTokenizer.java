@@ -33,7 +33,7 @@ import java.util.OptionalInt;
  * {@code tokenizer_config.json} (Dream ships only these "slow" files), see {@link ByteLevelBpeFiles}. The
  * checkpoint's own chat template ({@link JinjaChatTemplate}) renders conversations.
  */
-public final class DreamTokenizer implements AutoCloseable, TokenText {
+public final class DreamTokenizer implements AutoCloseable, ChatRenderer {
 
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
@@ -242,6 +242,20 @@ public final class DreamTokenizer implements AutoCloseable, TokenText {
      */
     public String renderChat(List<ChatMessage> messages) {
         return requireTemplate().render(messages, true);
+    }
+
+    @Override
+    public boolean templateRendersTools() {
+        return template != null && template.rendersTools();
+    }
+
+    @Override
+    public String renderChat(List<ChatMessage> messages, List<java.util.Map<String, Object>> tools) {
+        if (!tools.isEmpty() && !templateRendersTools()) {
+            throw new IllegalArgumentException("this checkpoint's chat template does not render tools; write them into"
+                    + " the messages (ToolPrompt.encodeChat does)");
+        }
+        return requireTemplate().render(messages, true, tools);
     }
 
     /** Token ids of {@link #renderChat}. */

@@ -48,6 +48,9 @@ public final class JinjaChatTemplate {
     public static final String TEMPLATE_FILE = "chat_template.jinja";
 
     private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
+    /** JSON to template values as Python's json.loads gives them: integers stay integers (tojson writes 3, not 3.0). */
+    public static final Gson JSON = new com.google.gson.GsonBuilder()
+            .setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE).create();
 
     private final String source;
     private final Path origin;
@@ -55,6 +58,7 @@ public final class JinjaChatTemplate {
     private final Jinjava jinjava;
     /** Why the template cannot render (an unknown filter or test), or null. */
     private final String problem;
+    private final boolean rendersTools;
 
     /**
      * A template from its source.
@@ -76,7 +80,12 @@ public final class JinjaChatTemplate {
                 JinjaChatTemplate.class, "raiseException", Object.class));
         jinjava.getGlobalContext().registerFilter(new PythonTrimFilter());
         this.problem = checkNames();
+        this.rendersTools = tagCode(this.source).stream().anyMatch(code -> TOOLS_VARIABLE.matcher(code).find());
     }
+
+    /** {@code tools} as a name in a tag's code (not an attribute such as {@code x.tools}). */
+    private static final java.util.regex.Pattern TOOLS_VARIABLE =
+            java.util.regex.Pattern.compile("(?<![A-Za-z0-9_.])tools(?![A-Za-z0-9_])");
 
     /**
      * Jinjava renders an unknown filter or test as nothing, without an error, where Python's Jinja refuses
@@ -98,6 +107,23 @@ public final class JinjaChatTemplate {
     /** {"filter"|"test", name} for each {@code | name} and {@code is [not] name} in the template's code. */
     static List<String[]> filtersAndTests(String source) {
         List<String[]> out = new ArrayList<>();
+        for (String text : tagCode(source)) {
+            java.util.regex.Matcher f = java.util.regex.Pattern.compile("\\|\\s*([A-Za-z_][A-Za-z0-9_]*)").matcher(text);
+            while (f.find()) {
+                out.add(new String[] {"filter", f.group(1)});
+            }
+            java.util.regex.Matcher t = java.util.regex.Pattern
+                    .compile("(?<![A-Za-z0-9_.])is\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)").matcher(text);
+            while (t.find()) {
+                out.add(new String[] {"test", t.group(1)});
+            }
+        }
+        return out;
+    }
+
+    /** The code of each {@code {{ }}} and {@code {% %}} tag, string literals blanked; comments and raw blocks skipped. */
+    static List<String> tagCode(String source) {
+        List<String> out = new ArrayList<>();
         int i = 0;
         int n = source.length();
         while (i < n - 1) {
@@ -136,15 +162,7 @@ public final class JinjaChatTemplate {
                 i = m.find(j) ? m.end() : n;
                 continue;
             }
-            java.util.regex.Matcher f = java.util.regex.Pattern.compile("\\|\\s*([A-Za-z_][A-Za-z0-9_]*)").matcher(text);
-            while (f.find()) {
-                out.add(new String[] {"filter", f.group(1)});
-            }
-            java.util.regex.Matcher t = java.util.regex.Pattern
-                    .compile("(?<![A-Za-z0-9_.])is\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)").matcher(text);
-            while (t.find()) {
-                out.add(new String[] {"test", t.group(1)});
-            }
+            out.add(text);
             i = Math.max(j + 2, codeStart);
         }
         return out;
@@ -235,6 +253,14 @@ public final class JinjaChatTemplate {
         return out;
     }
 
+    /**
+     * Whether the template's code reads a {@code tools} variable: such a template renders tools (and tool calls)
+     * itself, as Hugging Face's {@code apply_chat_template(messages, tools=...)} expects.
+     */
+    public boolean rendersTools() {
+        return rendersTools;
+    }
+
     /** The Jinja source (one trailing newline dropped). */
     public String source() {
         return source;
@@ -259,11 +285,19 @@ public final class JinjaChatTemplate {
      *     {@code raise_exception}
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, addGenerationPrompt, List.of());
+    }
+
+    /**
+     * Renders a conversation with tools passed as the template's {@code tools} variable (Hugging Face's
+     * {@code apply_chat_template(messages, tools=tools)}); without tools the variable is not set.
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, List<Map<String, Object>> tools) {
         List<Map<String, Object>> maps = new ArrayList<>();
         for (ChatMessage m : messages) {
             maps.add(toMap(m));
         }
-        return renderMaps(maps, addGenerationPrompt, Map.of());
+        return renderMaps(maps, addGenerationPrompt, tools.isEmpty() ? Map.of() : Map.of("tools", tools));
     }
 
     /**
@@ -318,11 +352,10 @@ public final class JinjaChatTemplate {
         map.put("content", m.content());
         if (m.hasToolCalls()) {
             List<Map<String, Object>> calls = new ArrayList<>();
-            Gson gson = new Gson();
             for (ToolCall call : m.toolCalls()) {
                 Map<String, Object> function = new LinkedHashMap<>();
                 function.put("name", call.name());
-                function.put("arguments", gson.fromJson(call.arguments(), Map.class));
+                function.put("arguments", JSON.fromJson(call.arguments(), Map.class));
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("id", call.id());
                 c.put("type", "function");

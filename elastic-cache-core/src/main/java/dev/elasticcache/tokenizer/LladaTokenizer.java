@@ -29,7 +29,7 @@ import java.util.OptionalInt;
  * BOS itself) and a very large max length, plus the special token ids and the chat template from
  * {@code tokenizer_config.json}.
  */
-public final class LladaTokenizer implements AutoCloseable, TokenText {
+public final class LladaTokenizer implements AutoCloseable, ChatRenderer {
 
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
@@ -285,9 +285,27 @@ public final class LladaTokenizer implements AutoCloseable, TokenText {
      * {@code content}, so they are folded into it); for LLaDA's template the two give the same text (test).
      */
     public String renderChat(List<ChatMessage> messages) {
+        return renderChat(messages, List.of());
+    }
+
+    @Override
+    public boolean templateRendersTools() {
+        return jinja != null && jinja.rendersTools();
+    }
+
+    @Override
+    public String renderChat(List<ChatMessage> messages, List<java.util.Map<String, Object>> tools) {
+        if (!tools.isEmpty() && !templateRendersTools()) {
+            throw new IllegalArgumentException("this checkpoint's chat template does not render tools; write them into"
+                    + " the messages (ToolPrompt.encodeChat does)");
+        }
         if (jinja == null) {
             return template.render(messages);
         }
+        if (jinja.rendersTools()) {
+            return jinja.render(messages, true, tools);
+        }
+        // A template without tools knows no tool_calls: the calls are written into the assistant turn's text.
         List<ChatMessage> folded = new java.util.ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
             if (m.hasToolCalls()) {

@@ -93,13 +93,52 @@ public final class TinyTokenizerFiles {
         return String.valueOf(SYMBOL_OF_BYTE[b & 0xff]);
     }
 
+    /**
+     * The chat template of the tiny tool model: LLaDA's turns, with the tools rendered compactly, one line per tool,
+     * {@code name(param,param)}, under {@code Tools:} at the end of the system turn (a ~1M-parameter model needs
+     * only the names; descriptions would make most of its prompt), and calls in an assistant turn written as
+     * {@code <tool_call>{"name":...,"arguments":{...}}</tool_call>}.
+     */
+    public static final String COMPACT_TOOLS_JINJA =
+            "{{ bos_token }}"
+            + "{% set has_system = messages and messages[0]['role'] == 'system' %}"
+            + "{% if has_system or tools %}"
+            + "{{ '<|start_header_id|>system<|end_header_id|>\n\n' }}"
+            + "{% if has_system %}{{ messages[0]['content'] | trim }}{% if tools %}{{ '\n\n' }}{% endif %}{% endif %}"
+            + "{% if tools %}{{ 'Tools:' }}"
+            + "{% for tool in tools %}{{ '\n' + tool['function']['name'] + '(' }}"
+            + "{% for name in tool['function']['parameters']['properties'].keys() %}"
+            + "{% if not loop.first %}{{ ',' }}{% endif %}{{ name }}"
+            + "{% endfor %}{{ ')' }}{% endfor %}"
+            + "{% endif %}"
+            + "{{ '<|eot_id|>' }}"
+            + "{% endif %}"
+            + "{% for message in messages %}"
+            + "{% if message['role'] != 'system' %}"
+            + "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' }}"
+            + "{% if message['tool_calls'] %}"
+            + "{% for call in message['tool_calls'] %}"
+            + "{{ '<tool_call>{\"name\":\"' + call['function']['name'] + '\",\"arguments\":' }}"
+            + "{{ call['function']['arguments'] | tojson }}{{ '}</tool_call>' }}"
+            + "{% endfor %}"
+            + "{% else %}{{ message['content'] | trim }}{% endif %}"
+            + "{{ '<|eot_id|>' }}"
+            + "{% endif %}"
+            + "{% endfor %}"
+            + "{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}";
+
     /** Writes {@code tokenizer.json} and {@code tokenizer_config.json} into {@code folder} (created if needed). */
     public static void write(Path folder) {
+        write(folder, ChatTemplate.LLADA_JINJA);
+    }
+
+    /** {@link #write(Path)} with another chat template (e.g. {@link #COMPACT_TOOLS_JINJA}). */
+    public static void write(Path folder, String chatTemplate) {
         var gson = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
         try {
             Files.createDirectories(folder);
             Files.writeString(folder.resolve(LladaTokenizer.TOKENIZER_FILE), gson.toJson(tokenizerJson()) + "\n", StandardCharsets.UTF_8);
-            Files.writeString(folder.resolve(LladaTokenizer.TOKENIZER_CONFIG_FILE), gson.toJson(tokenizerConfigJson()) + "\n",
+            Files.writeString(folder.resolve(LladaTokenizer.TOKENIZER_CONFIG_FILE), gson.toJson(tokenizerConfigJson(chatTemplate)) + "\n",
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(folder + ": cannot write tokenizer files: " + e.getMessage(), e);
@@ -141,6 +180,11 @@ public final class TinyTokenizerFiles {
 
     /** The {@code tokenizer_config.json} object. */
     public static JsonObject tokenizerConfigJson() {
+        return tokenizerConfigJson(ChatTemplate.LLADA_JINJA);
+    }
+
+    /** The {@code tokenizer_config.json} object with the given chat template. */
+    public static JsonObject tokenizerConfigJson(String chatTemplate) {
         JsonObject o = new JsonObject();
         o.addProperty("add_bos_token", false);
         o.addProperty("add_eos_token", false);
@@ -154,7 +198,7 @@ public final class TinyTokenizerFiles {
         o.addProperty("bos_token", LladaTokenizer.BOS_TOKEN);
         o.addProperty("eos_token", LladaTokenizer.EOS_TOKEN);
         o.addProperty("pad_token", LladaTokenizer.EOS_TOKEN);
-        o.addProperty("chat_template", ChatTemplate.LLADA_JINJA);
+        o.addProperty("chat_template", chatTemplate);
         o.addProperty("clean_up_tokenization_spaces", false);
         o.addProperty("model_max_length", 4096);
         o.addProperty("tokenizer_class", "PreTrainedTokenizerFast");

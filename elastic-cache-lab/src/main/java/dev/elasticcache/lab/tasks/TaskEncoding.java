@@ -50,7 +50,7 @@ public final class TaskEncoding {
 
     /** The chat prompt: BOS, the turns (tools in the system turn), the assistant header. */
     public int[] promptIds(Task task) {
-        return tokenizer.encodeChat(ToolPrompt.withTools(task.messages(), task.tools(), compiler));
+        return ToolPrompt.encodeChat(tokenizer, task.messages(), task.tools(), compiler);
     }
 
     /** The answer's ids without terminators: text, or the filled canvas of a structured answer. */
