@@ -304,6 +304,17 @@ public final class LladaModel implements DiffusionModel {
      * @return logits [B N, embeddingSize], owned by the rows' manager
      */
     public NDArray forwardEmbedded(NDArray rows, int sequences, NDArray keyBias) {
+        return forwardEmbedded(rows, sequences, keyBias, null);
+    }
+
+    /** Sees each layer's attention probabilities {@code [H, B, N, N]} of a training forward (auxiliary losses). */
+    @FunctionalInterface
+    public interface AttentionTap {
+        void layer(int layer, NDArray probs);
+    }
+
+    /** {@link #forwardEmbedded(NDArray, int, NDArray)} that hands every layer's probabilities to {@code tap} (may be null). */
+    public NDArray forwardEmbedded(NDArray rows, int sequences, NDArray keyBias, AttentionTap tap) {
         NDManager scope = rows.getManager();
         int n = Math.toIntExact(rows.getShape().get(0) / sequences);
         int[] positions = new int[sequences * n];
@@ -315,16 +326,26 @@ public final class LladaModel implements DiffusionModel {
         NDArray h = rows;
         for (int l = 0; l < config.nLayers(); l++) {
             Qkv qkv = project(l, h, tables);
-            NDArray context = sequences == 1 && keyBias == null
-                    ? attend(qkv.q(), keysT(qkv.k()), qkv.v()).context()
-                    : attendWithinSequences(qkv, sequences, n, keyBias);
+            NDArray context;
+            if (sequences == 1 && keyBias == null && tap == null) {
+                context = attend(qkv.q(), keysT(qkv.k()), qkv.v()).context();
+            } else {
+                AttentionOutput out = attendWithinSequences(qkv, sequences, n, keyBias);
+                if (tap != null) {
+                    tap.layer(l, out.probs());
+                }
+                context = out.context();
+            }
             h = completeBlock(l, h, context);
         }
         return logits(h);
     }
 
-    /** Attention of each sequence's rows over its own keys only: [H, B N, hd] split into [H, B, N, hd]. */
-    private NDArray attendWithinSequences(Qkv qkv, int sequences, int n, NDArray keyBias) {
+    /**
+     * Attention of each sequence's rows over its own keys only: [H, B N, hd] split into [H, B, N, hd]; the context
+     * [B N, H hd] and the probabilities [H, B, N, N].
+     */
+    private AttentionOutput attendWithinSequences(Qkv qkv, int sequences, int n, NDArray keyBias) {
         int hd = config.headDim();
         NDArray q = qkv.q().reshape(config.nHeads(), sequences, n, hd);
         NDArray keysT = qkv.k().reshape(config.nKvHeads(), sequences, n, hd).transpose(0, 1, 3, 2);
@@ -332,7 +353,8 @@ public final class LladaModel implements DiffusionModel {
         NDArray scores = q.matMul(expandKv(keysT, q.getManager())).mul(scale);
         NDArray probs = (keyBias == null ? scores : scores.add(keyBias)).softmax(-1);
         NDArray context = probs.matMul(expandKv(v, q.getManager()));
-        return context.transpose(1, 2, 0, 3).reshape((long) sequences * n, (long) config.nHeads() * hd);
+        return new AttentionOutput(context.transpose(1, 2, 0, 3).reshape((long) sequences * n, (long) config.nHeads() * hd),
+                probs);
     }
 
     @Override

@@ -28,6 +28,39 @@ public record Evaluation(List<Outcome> outcomes, double seconds) {
         return out;
     }
 
+    /**
+     * Correct and total counts per field of the structured answers, as {@code family.field} (a call's name is
+     * {@code tool.name}, its arguments {@code tool.city}, ...): a decoded answer that is not JSON misses every field.
+     */
+    public Map<String, int[]> perField() {
+        Map<String, int[]> out = new java.util.TreeMap<>();
+        for (Outcome o : outcomes) {
+            if (!o.task().structured()) {
+                continue;
+            }
+            Map<String, String> expected = Scoring.fields(o.task().answer());
+            Map<String, String> decoded;
+            try {
+                decoded = Scoring.fields(o.decoded());
+            } catch (RuntimeException notJson) {
+                decoded = Map.of();
+            }
+            for (Map.Entry<String, String> e : expected.entrySet()) {
+                int[] c = out.computeIfAbsent(o.task().family() + "." + e.getKey(), f -> new int[2]);
+                c[0] += e.getValue().equals(decoded.get(e.getKey())) ? 1 : 0;
+                c[1]++;
+            }
+        }
+        return out;
+    }
+
+    /** One line: correct/total per field. */
+    public String fieldSummary() {
+        List<String> parts = new ArrayList<>();
+        perField().forEach((f, c) -> parts.add(f + " " + c[0] + "/" + c[1]));
+        return String.join(", ", parts);
+    }
+
     public int correct() {
         return (int) outcomes.stream().filter(Outcome::correct).count();
     }

@@ -1,6 +1,7 @@
 package dev.elasticcache.lab.tasks;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /** Exact-match scoring of decoded answers. */
 public final class Scoring {
@@ -27,6 +28,25 @@ public final class Scoring {
         }
         int length = Math.max(expected.length(), d.length());
         return length == 0 ? 1 : (double) same / length;
+    }
+
+    /**
+     * The leaves of a JSON answer by key ({@code {"name":..,"arguments":{..}}} gives {@code name} and each argument),
+     * values as their JSON text.
+     *
+     * @throws RuntimeException when the text is not a JSON object
+     */
+    public static Map<String, String> fields(String json) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json.strip()).getAsJsonObject();
+        for (Map.Entry<String, com.google.gson.JsonElement> e : o.entrySet()) {
+            if (e.getValue().isJsonObject()) {
+                e.getValue().getAsJsonObject().entrySet().forEach(a -> out.put(a.getKey(), a.getValue().toString()));
+            } else {
+                out.put(e.getKey(), e.getValue().toString());
+            }
+        }
+        return out;
     }
 
     /** The generated ids up to (excluding) the first terminator id (EOS, end-of-turn, mask, ...). */

@@ -100,15 +100,24 @@ public final class TaskSuite {
         return new TaskSuite(families);
     }
 
-    /** A suite by name: {@code standard}, {@code shipped}, {@code curriculum} or {@code hard}. */
+    /**
+     * The suite of the tool model: a JSON document from a record ({@code json}), tool calls ({@code tool}), answers
+     * quoting a tool's result ({@code tool-answer}) and the {@code fields} lesson (random keys, copied by key).
+     */
+    public static TaskSuite tools() {
+        return new TaskSuite(List.of(new RecordToSchemaJson(), new ToolCalling(), new ToolAnswer(), new FieldsToJson()));
+    }
+
+    /** A suite by name: {@code standard}, {@code shipped}, {@code tools}, {@code curriculum} or {@code hard}. */
     public static TaskSuite named(String name) {
         return switch (name) {
+            case "tools" -> tools();
             case "standard" -> standard();
             case "shipped" -> shipped();
             case "curriculum" -> curriculum();
             case "hard" -> hard();
             default -> throw new IllegalArgumentException(
-                    "unknown task suite '" + name + "'; known: standard, shipped, curriculum, hard");
+                    "unknown task suite '" + name + "'; known: standard, shipped, tools, curriculum, hard");
         };
     }
 

@@ -25,7 +25,8 @@ public final class ToolAnswer implements TaskFamily {
                 ChatMessage.user(r.text()),
                 ChatMessage.assistantToolCalls(List.of(new ToolCall(id, r.tool(), r.arguments().toString()))),
                 ChatMessage.toolResult(id, r.tool(), r.result()));
-        return new Task(NAME, r.text() + " -> " + r.result(), r.answer(), messages, null,
+        // Keyed on the request alone, as ToolCalling is: a held-out request stays out of both families' training.
+        return new Task(NAME, r.text(), r.answer(), messages, null,
                 TravelTools.offered(r.tool(), random), false);
     }
 }

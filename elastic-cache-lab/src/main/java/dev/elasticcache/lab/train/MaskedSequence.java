@@ -1,5 +1,8 @@
 package dev.elasticcache.lab.train;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One training sequence after forward masking.
  *
@@ -11,12 +14,35 @@ package dev.elasticcache.lab.train;
  * @param promptLength number of prompt positions (never masked)
  * @param maskProbability the masking probability p used for the response
  * @param leftPadding positions of batch padding before the prompt (hidden from attention, weight 0)
+ * @param pointers for each position, the position its token is copied from (the pointer loss's target), or -1;
+ *     null when the task copies nothing
  */
 public record MaskedSequence(int[] input, int[] targets, float[] weights, int promptLength, double maskProbability,
-        int leftPadding) {
+        int leftPadding, int[] pointers) {
 
     public MaskedSequence(int[] input, int[] targets, float[] weights, int promptLength, double maskProbability) {
-        this(input, targets, weights, promptLength, maskProbability, 0);
+        this(input, targets, weights, promptLength, maskProbability, 0, null);
+    }
+
+    /** This sequence with pointer targets (see {@link PointerTargets}). */
+    public MaskedSequence withPointers(int[] sources) {
+        if (sources != null && sources.length != input.length) {
+            throw new IllegalArgumentException("pointer targets of " + sources.length + " positions for a sequence of " + input.length);
+        }
+        return new MaskedSequence(input, targets, weights, promptLength, maskProbability, leftPadding, sources);
+    }
+
+    /** Masked positions with a pointer target: {position, source} pairs. */
+    public List<int[]> supervisedPointers() {
+        List<int[]> out = new ArrayList<>();
+        if (pointers != null) {
+            for (int i = 0; i < input.length; i++) {
+                if (pointers[i] >= 0 && weights[i] != 0) {
+                    out.add(new int[] {i, pointers[i]});
+                }
+            }
+        }
+        return out;
     }
 
     /** This sequence behind {@code count} positions of {@code padId} that attention will ignore. */
@@ -33,7 +59,15 @@ public record MaskedSequence(int[] input, int[] targets, float[] weights, int pr
         System.arraycopy(input, 0, in, count, input.length);
         System.arraycopy(targets, 0, out, count, targets.length);
         System.arraycopy(weights, 0, w, count, weights.length);
-        return new MaskedSequence(in, out, w, promptLength + count, maskProbability, leftPadding + count);
+        int[] shifted = null;
+        if (pointers != null) {
+            shifted = new int[n];
+            java.util.Arrays.fill(shifted, -1);
+            for (int i = 0; i < pointers.length; i++) {
+                shifted[i + count] = pointers[i] < 0 ? -1 : pointers[i] + count;
+            }
+        }
+        return new MaskedSequence(in, out, w, promptLength + count, maskProbability, leftPadding + count, shifted);
     }
 
     public int length() {

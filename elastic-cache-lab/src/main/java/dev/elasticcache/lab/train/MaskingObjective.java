@@ -41,6 +41,11 @@ public final class MaskingObjective {
         this.eps = eps;
     }
 
+    /** The id that replaces masked positions. */
+    public int maskId() {
+        return maskId;
+    }
+
     /** Draws t and masks the response of {@code clean}. */
     public MaskedSequence mask(int[] clean, int promptLength, Random random) {
         return mask(clean, promptLength, random.nextDouble(), random);
@@ -75,7 +80,21 @@ public final class MaskingObjective {
      * {@link #mask}, L the number of eligible positions.
      */
     public MaskedSequence maskEligible(int[] clean, int promptLength, boolean[] eligible, Random random) {
-        double p = (1 - eps) * random.nextDouble() + eps;
+        return maskEligible(clean, promptLength, eligible, 0, Integer.MAX_VALUE, random);
+    }
+
+    /**
+     * {@link #maskEligible(int[], int, boolean[], Random)} with {@code p} drawn from {@code U(floor, 1)} (a floor
+     * keeps the 1/p weights from making the gradient noisy) and every response position from {@code hiddenFrom}
+     * on masked without loss: the state of a tool-call canvas while its name is chosen, the arguments all masks.
+     */
+    public MaskedSequence maskEligible(int[] clean, int promptLength, boolean[] eligible, double floor, int hiddenFrom,
+            Random random) {
+        if (!(floor >= 0 && floor < 1)) {
+            throw new IllegalArgumentException("mask probability floor must be in [0, 1), got " + floor);
+        }
+        double u = random.nextDouble();
+        double p = floor == 0 ? (1 - eps) * u + eps : floor + (1 - floor) * u;
         int count = 0;
         for (boolean e : eligible) {
             count += e ? 1 : 0;
@@ -88,6 +107,9 @@ public final class MaskingObjective {
                 input[promptLength + i] = maskId;
                 weights[promptLength + i] = weight;
             }
+        }
+        for (int i = promptLength + Math.max(0, hiddenFrom); hiddenFrom != Integer.MAX_VALUE && i < clean.length; i++) {
+            input[i] = maskId;
         }
         return new MaskedSequence(input, clean.clone(), weights, promptLength, p);
     }

@@ -53,12 +53,19 @@ import java.util.Set;
  * --gen-length N       response length of most batches (default 128)
  * --canvas-fraction X  share of structured tasks masked as an infilling canvas, only slots masked (default 0.5)
  * --infill-alignment A where values sit in their slots: right (default) or left; written to generation_config.json
+ * --chat-template T    llada (default) or compact-tools (tools rendered one line each by the model's own template)
+ * --pointer-weight X   weight of the training-only pointer loss on copied values (default 0: none)
+ * --pointer-from-layer N  first layer whose heads the pointer loss may use (default 1)
+ * --mask-floor X       canvas masking draws p from U(X, 1) (default 0)
+ * --name-decision X    share of tool-call canvases trained while the name is chosen (default 0)
+ * --whole-values X     share of sequences whose copied values are masked whole, never a character at a time (default 0)
  * </pre>
  */
 public final class TrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
-            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights", "gen-length", "suite", "infill-alignment", "canvas-fraction");
+            "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights", "gen-length", "suite", "infill-alignment", "canvas-fraction",
+            "chat-template", "pointer-weight", "pointer-from-layer", "mask-floor", "name-decision", "whole-values");
 
     private TrainMain() {}
 
@@ -110,7 +117,15 @@ public final class TrainMain {
         DType dtype = DType.valueOf(args.get("dtype", "F32").toUpperCase(Locale.ROOT));
 
         Path tokenizerDir = Files.createTempDirectory("tiny-tokenizer");
-        TinyTokenizerFiles.write(tokenizerDir);
+        String chatTemplate = switch (args.get("chat-template", "llada")) {
+            case "llada" -> dev.elasticcache.tokenizer.ChatTemplate.LLADA_JINJA;
+            case "compact-tools" -> TinyTokenizerFiles.COMPACT_TOOLS_JINJA;
+            default -> throw new IllegalArgumentException("--chat-template takes llada or compact-tools");
+        };
+        TinyTokenizerFiles.write(tokenizerDir, chatTemplate);
+        Trainer.Structured structured = new Trainer.Structured(args.getDouble("pointer-weight", 0),
+                args.getInt("pointer-from-layer", 1), args.getDouble("mask-floor", 0), args.getDouble("name-decision", 0),
+                args.getDouble("whole-values", 0));
         Map<String, Integer> familyWeights = familyWeights(args.get("family-weights", ""));
         TaskSuite suite = TaskSuite.named(args.get("suite", "standard")).weighted(familyWeights);
         List<Task> evalTasks = suite.evaluation(Math.max(evalCount, finalEval));
@@ -125,6 +140,9 @@ public final class TrainMain {
                     LladaTensorLayout.parameterCount(config), options);
             try (Trainer trainer = initial == null ? new Trainer(config, options, suite, encoding)
                     : new Trainer(config, options, suite, encoding, initial)) {
+                trainer.setStructured(structured);
+                double pointerEma = Double.NaN;
+                double hitsEma = Double.NaN;
                 double ema = Double.NaN;
                 double lastLoss = Double.NaN;
                 long tokens = 0;
@@ -145,6 +163,10 @@ public final class TrainMain {
                     Trainer.StepResult r = trainer.trainStep();
                     lastLoss = r.loss();
                     ema = Double.isNaN(ema) ? r.loss() : 0.98 * ema + 0.02 * r.loss();
+                    if (!Double.isNaN(r.pointerLoss())) {
+                        pointerEma = Double.isNaN(pointerEma) ? r.pointerLoss() : 0.98 * pointerEma + 0.02 * r.pointerLoss();
+                        hitsEma = Double.isNaN(hitsEma) ? r.pointerHits() : 0.98 * hitsEma + 0.02 * r.pointerHits();
+                    }
                     tokens += r.tokens();
                     windowTokens += r.tokens();
                     if (!estimated && (r.step() == 20 || r.step() % 50 == 0)) {
@@ -169,9 +191,10 @@ public final class TrainMain {
                         double rate = (now - evalSeconds) / r.step();
                         double eta = (total - r.step()) * rate;
                         System.out.printf(Locale.ROOT,
-                                "step %d/%d loss %.4f (ema %.4f) lr %.2e grad %.2f gen %d tok/s %.0f elapsed %s eta %s rss %d MB%n",
+                                "step %d/%d loss %.4f (ema %.4f) lr %.2e grad %.2f gen %d tok/s %.0f elapsed %s eta %s rss %d MB%s%n",
                                 r.step(), total, r.loss(), ema, r.learningRate(), r.gradNorm(), r.genLength(),
-                                windowTokens / window, clock(now), clock(eta), rssMb());
+                                windowTokens / window, clock(now), clock(eta), rssMb(), Double.isNaN(pointerEma) ? ""
+                                        : String.format(Locale.ROOT, " pointer %.3f (ema %.3f) hits %.2f", r.pointerLoss(), pointerEma, hitsEma));
                         windowStart = System.nanoTime();
                         windowTokens = 0;
                     }
@@ -195,6 +218,7 @@ public final class TrainMain {
                         finalEvaluation = evaluator.evaluate(model, evalTasks.subList(0, finalEval));
                     }
                     System.out.printf(Locale.ROOT, "final eval: %s%n", finalEvaluation.summary());
+                    System.out.printf(Locale.ROOT, "fields: %s%n", finalEvaluation.fieldSummary());
                     for (Evaluation.Outcome o : finalEvaluation.outcomes().subList(0, Math.min(6, finalEvaluation.outcomes().size()))) {
                         System.out.printf(Locale.ROOT, "  [%s] %s%n    expected %s%n    decoded  %s%n", o.correct() ? "ok" : "XX",
                                 o.task().prompt(), o.task().answer(), o.decoded());
@@ -277,6 +301,12 @@ public final class TrainMain {
         hp.addProperty("short_fraction", options.shortFraction());
         hp.addProperty("canvas_fraction", options.canvasFraction());
         hp.addProperty("init_std", options.initStd());
+        hp.addProperty("chat_template", args.get("chat-template", "llada"));
+        hp.addProperty("pointer_weight", args.getDouble("pointer-weight", 0));
+        hp.addProperty("pointer_from_layer", args.getInt("pointer-from-layer", 1));
+        hp.addProperty("mask_floor", args.getDouble("mask-floor", 0));
+        hp.addProperty("name_decision", args.getDouble("name-decision", 0));
+        hp.addProperty("whole_values", args.getDouble("whole-values", 0));
         if (args.has("init")) {
             hp.addProperty("continued_from", args.get("init", null));
         }

@@ -2,6 +2,8 @@ package dev.elasticcache.lab.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -55,10 +57,44 @@ public final class Trainer implements AutoCloseable {
     /** Tasks drawn from the stream but not yet trained on, by prompt length in tokens. */
     private final Map<Integer, List<Task>> pendingByPromptLength = new java.util.HashMap<>();
     private long step;
+    private Structured structured = Structured.NONE;
 
-    /** Result of one optimizer step. */
+    /** Result of one optimizer step; {@code pointerHits} is the share of supervised positions whose best head puts more than half its attention on the source (NaN without pointer loss). */
     public record StepResult(long step, double loss, double learningRate, double gradNorm, long tokens, int genLength,
-            int maskedTokens) {}
+            int maskedTokens, double pointerLoss, double pointerHits) {}
+
+    /**
+     * How structured tasks are trained beyond the masking objective.
+     *
+     * @param pointerWeight weight of the training-only pointer loss: for each masked answer character copied from the
+     *     prompt, {@code -log} of the largest attention any head of the layers from {@code pointerFromLayer} on pays to
+     *     its source (0: none). Inference is unchanged.
+     * @param pointerFromLayer first layer whose heads may point (a head needs a layer below it to learn which slot
+     *     its position is in)
+     * @param maskFloor canvas masking draws p from U(maskFloor, 1)
+     * @param nameDecisionFraction share of tool-call canvases trained as the name is chosen (name masked, every
+     *     argument position a mask without loss); the others give the name and mask the argument holes, as the
+     *     engine fills them
+     * @param wholeValueFraction share of sequences whose copied values are masked whole (each value all masked or
+     *     all shown): decoding starts from values with no character shown, where only the key tells a value's source;
+     *     with characters masked one by one a shown neighbour is enough to find it, and that is what a model learns
+     */
+    public record Structured(double pointerWeight, int pointerFromLayer, double maskFloor, double nameDecisionFraction,
+            double wholeValueFraction) {
+        public static final Structured NONE = new Structured(0, 1, 0, 0, 0);
+
+        public Structured {
+            if (pointerWeight < 0 || pointerFromLayer < 0 || maskFloor < 0 || maskFloor >= 1 || nameDecisionFraction < 0
+                    || nameDecisionFraction > 1 || wholeValueFraction < 0 || wholeValueFraction > 1) {
+                throw new IllegalArgumentException("invalid structured training settings: " + this);
+            }
+        }
+    }
+
+    /** Sets how structured tasks are trained (default {@link Structured#NONE}: the plain objective). */
+    public void setStructured(Structured settings) {
+        this.structured = settings;
+    }
 
     /** A trainer starting from {@link #initialWeights} of {@code options.seed()}. */
     public Trainer(LladaConfig config, TrainOptions options, TaskSuite suite, TaskEncoding encoding) {
@@ -163,11 +199,80 @@ public final class Trainer implements AutoCloseable {
             boolean[] variable = encoding.variablePositions(task);
             // A share of the structured tasks is masked as an infilling canvas starts: fixed text given, slots masked.
             MaskedSequence masked = variable != null && asCanvas()
-                    ? objective.maskEligible(clean, prompt.length, variable, maskRandom)
+                    ? maskCanvas(task, clean, prompt.length, variable)
                     : objective.mask(clean, prompt.length, maskRandom);
+            if (structured.pointerWeight() > 0 || structured.wholeValueFraction() > 0) {
+                int[] sources = java.util.Arrays.copyOf(PointerTargets.of(task, prompt, encoding.answerIds(task)), clean.length);
+                java.util.Arrays.fill(sources, prompt.length + encoding.answerIds(task).length, clean.length, -1);
+                masked = masked.withPointers(sources);
+                if (maskRandom.nextDouble() < structured.wholeValueFraction()) {
+                    masked = wholeValues(masked, clean);
+                }
+            }
             batch.add(masked.leftPadded(longestPrompt - prompt.length, config.eosTokenId()));
         }
         return batch;
+    }
+
+    /**
+     * A canvas as the engine decodes it: a tool call either while its name is chosen (name masked, the arguments
+     * all masks) or with the name given and the argument holes masked; a schema's document with its slots masked.
+     */
+    private MaskedSequence maskCanvas(Task task, int[] clean, int promptLength, boolean[] variable) {
+        if (!task.expectsCall()) {
+            return objective.maskEligible(clean, promptLength, variable, structured.maskFloor(), Integer.MAX_VALUE, maskRandom);
+        }
+        int nameStart = 0;
+        while (nameStart < variable.length && !variable[nameStart]) {
+            nameStart++;
+        }
+        int nameEnd = nameStart;
+        while (nameEnd < variable.length && variable[nameEnd]) {
+            nameEnd++;
+        }
+        boolean[] eligible = variable.clone();
+        if (maskRandom.nextDouble() < structured.nameDecisionFraction()) {
+            java.util.Arrays.fill(eligible, nameEnd, eligible.length, false);
+            return objective.maskEligible(clean, promptLength, eligible, structured.maskFloor(), nameEnd, maskRandom);
+        }
+        java.util.Arrays.fill(eligible, nameStart, nameEnd, false);
+        return objective.maskEligible(clean, promptLength, eligible, structured.maskFloor(), Integer.MAX_VALUE, maskRandom);
+    }
+
+    /**
+     * The masking with each copied value (a run of positions whose sources are consecutive) masked whole with the
+     * sequence's probability, or shown whole; weights as the sequence's other masked positions.
+     */
+    private MaskedSequence wholeValues(MaskedSequence masked, int[] clean) {
+        float weight = 0;
+        for (float w : masked.weights()) {
+            weight = Math.max(weight, w);
+        }
+        if (weight == 0) {
+            return masked;
+        }
+        int[] input = masked.input().clone();
+        float[] weights = masked.weights().clone();
+        int[] src = masked.pointers();
+        int i = 0;
+        while (i < src.length) {
+            if (src[i] < 0) {
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < src.length && src[end] == src[end - 1] + 1) {
+                end++;
+            }
+            boolean hide = maskRandom.nextDouble() < masked.maskProbability();
+            for (int j = i; j < end; j++) {
+                input[j] = hide ? objective.maskId() : clean[j];
+                weights[j] = hide ? weight : 0;
+            }
+            i = end;
+        }
+        return new MaskedSequence(input, masked.targets(), weights, masked.promptLength(), masked.maskProbability(),
+                masked.leftPadding(), src);
     }
 
     /** Whether the next structured task is masked as a canvas (one half: the draw the shipped model was trained with). */
@@ -205,10 +310,11 @@ public final class Trainer implements AutoCloseable {
         long tokens = 0;
         int masked = 0;
         double loss;
+        double[] pointer = {Double.NaN, Double.NaN};
         try (NDManager scope = params.newScope()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 LladaModel model = new LladaModel(config, LladaWeights.assemble(config, params::get, scope), scope);
-                NDArray total = batchLoss(model, batch, scope);
+                NDArray total = batchLoss(model, batch, scope, structured, pointer);
                 for (MaskedSequence s : batch) {
                     tokens += s.length();
                     masked += s.maskedCount();
@@ -218,7 +324,8 @@ public final class Trainer implements AutoCloseable {
             }
             double gradNorm = params.applyGradients(lr, options.clipNorm(), options.weightDecay());
             step++;
-            return new StepResult(step, loss, lr, gradNorm, tokens, batch.get(0).length() - batch.get(0).promptLength(), masked);
+            return new StepResult(step, loss, lr, gradNorm, tokens, batch.get(0).length() - batch.get(0).promptLength(), masked,
+                    pointer[0], pointer[1]);
         }
     }
 
@@ -232,7 +339,7 @@ public final class Trainer implements AutoCloseable {
             double sum = 0;
             for (List<MaskedSequence> sameLength : batch.stream()
                     .collect(java.util.stream.Collectors.groupingBy(MaskedSequence::length)).values()) {
-                sum += batchLoss(model, sameLength, scope).getFloat() * sameLength.size();
+                sum += batchLoss(model, sameLength, scope, Structured.NONE, new double[2]).getFloat() * sameLength.size();
             }
             return sum / batch.size();
         }
@@ -242,7 +349,8 @@ public final class Trainer implements AutoCloseable {
      * {@code mean over sequences of sum_i w_i * CE_i} of equal-length masked sequences, from one batched
      * forward, as a scalar NDArray owned by {@code scope}.
      */
-    static NDArray batchLoss(LladaModel model, List<MaskedSequence> batch, NDManager scope) {
+    static NDArray batchLoss(LladaModel model, List<MaskedSequence> batch, NDManager scope, Structured structured,
+            double[] pointerStats) {
         int n = sequenceLength(batch);
         int[] input = new int[batch.size() * n];
         for (int b = 0; b < batch.size(); b++) {
@@ -257,7 +365,36 @@ public final class Trainer implements AutoCloseable {
             }
             keyBias = scope.create(bias, new Shape(1, batch.size(), 1, n));
         }
-        return weightedLoss(model.forwardSequences(ids, keyBias), batch, scope);
+        long[] pointerIndex = structured.pointerWeight() > 0 ? pointerIndex(batch, n) : new long[0];
+        if (pointerIndex.length == 0) {
+            return weightedLoss(model.forwardSequences(ids, keyBias), batch, scope);
+        }
+        List<NDArray> picked = new ArrayList<>();
+        NDArray rows = model.embed(ids.reshape((long) batch.size() * n));
+        NDArray logits = model.forwardEmbedded(rows, batch.size(), keyBias, (layer, probs) -> {
+            if (layer >= structured.pointerFromLayer()) {
+                long heads = probs.getShape().get(0);
+                NDArray index = scope.create(pointerIndex, new Shape(1, pointerIndex.length)).repeat(0, heads);
+                picked.add(probs.reshape(heads, -1).gather(index, 1));
+            }
+        });
+        // The best (layer, head) for each supervised position: any one head that finds the source is enough.
+        NDArray best = NDArrays.concat(new NDList(picked), 0).max(new int[] {0});
+        NDArray pointerLoss = best.add(1e-6f).log().mean().neg();
+        pointerStats[0] = pointerLoss.getFloat();
+        pointerStats[1] = best.gt(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
+        return weightedLoss(logits, batch, scope).add(pointerLoss.mul(scope.create((float) structured.pointerWeight())));
+    }
+
+    /** Flat indices {@code b N N + i N + source} into a layer's probabilities [B, N, N] of the supervised positions. */
+    private static long[] pointerIndex(List<MaskedSequence> batch, int n) {
+        List<Long> out = new ArrayList<>();
+        for (int b = 0; b < batch.size(); b++) {
+            for (int[] pair : batch.get(b).supervisedPointers()) {
+                out.add((long) b * n * n + (long) pair[0] * n + pair[1]);
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** The length shared by all sequences of a batch. */
@@ -321,7 +458,7 @@ public final class Trainer implements AutoCloseable {
         weights().forEach((name, data) -> writer.add(name, params.shapes().get(name), data));
         writer.write(folder, 1);
         config.write(folder.resolve(LladaCheckpoint.CONFIG_FILE));
-        TinyTokenizerFiles.write(folder);
+        TinyTokenizerFiles.write(folder, encoding.tokenizer().chatTemplateSource().orElse(dev.elasticcache.tokenizer.ChatTemplate.LLADA_JINJA));
         encoding.settings().write(folder);
     }
 

@@ -189,4 +189,57 @@ class TrainerTest {
             }
         }
     }
+
+    /**
+     * The pointer loss is {@code -mean log max over (layer >= from, head) of A[b, h, i, source]} over the masked,
+     * copied positions: recomputed here in plain Java from the probabilities the forward hands out, on a batch of
+     * json and tool canvases (left-padded to one prompt length) whose pointers each name a prompt token equal to
+     * the answer token.
+     */
+    @Test
+    void thePointerLossIsTheLogOfTheBestHeadsAttentionToEachSource() {
+        LladaConfig config = tinyConfig();
+        TrainOptions options = new TrainOptions(5, 8, 60, 1e-2, 2, 1.0, 0.0, 0.9, 0.98, 1.0, 192, 256, 0, 0.2, 1.0, 1.0);
+        TaskSuite suite = TaskSuite.tools().weighted(Map.of("tool-answer", 0, "fields", 0));
+        Trainer.Structured structured = new Trainer.Structured(1.0, 1, 0.5, 0, 1.0);
+        try (Trainer trainer = new Trainer(config, options, suite, encoding)) {
+            trainer.setStructured(structured);
+            List<MaskedSequence> batch = trainer.nextBatch();
+            assertThat(batch).allSatisfy(s -> assertThat(s.supervisedPointers()).isNotEmpty()
+                    .allSatisfy(p -> assertThat(s.targets()[p[1]]).isEqualTo(s.targets()[p[0]])));
+            try (LladaModel model = trainer.inferenceModel(); NDManager scope = NDManager.newBaseManager()) {
+                double[] stats = new double[2];
+                Trainer.batchLoss(model, batch, scope, structured, stats);
+                int n = Trainer.sequenceLength(batch);
+                int[] ids = batch.stream().flatMapToInt(s -> java.util.Arrays.stream(s.input())).toArray();
+                float[] bias = new float[ids.length];
+                for (int b = 0; b < batch.size(); b++) {
+                    java.util.Arrays.fill(bias, b * n, b * n + batch.get(b).leftPadding(), -1e9f);
+                }
+                List<float[]> layers = new ArrayList<>();
+                model.forwardEmbedded(model.embed(TensorOps.indices(scope, ids)), batch.size(),
+                        scope.create(bias, new ai.djl.ndarray.types.Shape(1, batch.size(), 1, n)),
+                        (layer, probs) -> layers.add(layer >= 1 ? probs.toFloatArray() : null));
+                int heads = config.nHeads();
+                double sum = 0;
+                int count = 0;
+                int hits = 0;
+                for (int b = 0; b < batch.size(); b++) {
+                    for (int[] p : batch.get(b).supervisedPointers()) {
+                        double best = 0;
+                        for (float[] probs : layers) {
+                            for (int h = 0; probs != null && h < heads; h++) {
+                                best = Math.max(best, probs[((h * batch.size() + b) * n + p[0]) * n + p[1]]);
+                            }
+                        }
+                        sum += -Math.log(best + 1e-6);
+                        hits += best > 0.5 ? 1 : 0;
+                        count++;
+                    }
+                }
+                assertThat(stats[0]).isCloseTo(sum / count, org.assertj.core.data.Offset.offset(1e-4));
+                assertThat(stats[1]).isCloseTo((double) hits / count, org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+    }
 }
