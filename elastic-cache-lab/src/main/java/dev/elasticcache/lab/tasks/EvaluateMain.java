@@ -24,7 +24,7 @@ import java.util.Set;
  * <pre>
  * --model DIR          model folder (config.json, model.safetensors, tokenizer files)
  * --count N            held-out prompts (default 100)
- * --suite NAME         shipped (default), standard or hard
+ * --suite NAME         shipped (default), tools, standard or hard
  * --window N           Elastic-Cache window (default 16)
  * --strategy S         decoder: llada, fast-dllm, fast-dllm-prefix, fast-dllm-dual, elastic (default llada)
  * --gen-length N       generation length (default 128)
@@ -73,6 +73,9 @@ public final class EvaluateMain {
                     100.0 * c[0] / c[1]));
             System.out.printf(Locale.ROOT, "overall  %3d/%3d = %5.1f%%  (%.1f s, %.2f s per prompt)%n", e.correct(),
                     e.outcomes().size(), 100 * e.accuracy(), e.seconds(), e.seconds() / Math.max(1, e.outcomes().size()));
+            if (!e.perField().isEmpty()) {
+                System.out.printf(Locale.ROOT, "fields   %s%n", e.fieldSummary());
+            }
             if (Boolean.parseBoolean(args.get("record", "false"))) {
                 record(folder.resolve("training.json"), e, options);
             }
@@ -102,6 +105,11 @@ public final class EvaluateMain {
             JsonObject fam = new JsonObject();
             e.familyAccuracy().forEach(fam::addProperty);
             ev.add("per_family", fam);
+            JsonObject fields = new JsonObject();
+            e.perField().forEach((f, c) -> fields.addProperty(f, (double) c[0] / c[1]));
+            if (fields.size() > 0) {
+                ev.add("per_field", fields);
+            }
             root.add("evaluation", ev);
             Files.writeString(trainingJson, new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n",
                     StandardCharsets.UTF_8);
