@@ -17,15 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-target/tiny-llada-tools}"
-./mvnw -q -o -B install -DskipTests -pl elastic-cache-core,elastic-cache-lab -am 2>/dev/null \
-  || ./mvnw -q -B install -DskipTests -pl elastic-cache-core,elastic-cache-lab -am
-train() {
-  ./mvnw -q -B -pl elastic-cache-lab exec:java -Dai.djl.pytorch.num_threads=2 -Dexec.args="$*"
-}
-stage() {   # stage OUT ARGS...: runs unless OUT already holds a model
-  local dir="$1"; shift
-  if [[ -f "$dir/model.safetensors" ]]; then echo "stage $dir done, skipped"; else train --out "$dir" "$@"; fi
-}
+source scripts/lib/training-stages.sh
 common="--suite tools --chat-template compact-tools --gen-length 192 --short-fraction 1.0 --long-fraction 0 --batch 16 \
   --canvas-fraction 0.8 --mask-floor 0.2 --name-decision 0.25 --pointer-from-layer 1 --eval-every 0"
 recipe="$common --family-weights json=2,tool=2,tool-answer=1,fields=1 --pointer-weight 1.0"

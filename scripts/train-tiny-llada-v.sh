@@ -18,16 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-target/tiny-llada-v}"
 minutes="${2:-100}"
-./mvnw -q -o -B install -DskipTests -pl elastic-cache-core,elastic-cache-lab -am 2>/dev/null \
-  || ./mvnw -q -B install -DskipTests -pl elastic-cache-core,elastic-cache-lab -am
-train() {
-  ./mvnw -q -B -pl elastic-cache-lab exec:java -Dexec.mainClass=dev.elasticcache.lab.vision.VisionTrainMain \
-    -Dai.djl.pytorch.num_threads=2 -Dexec.args="$*"
-}
-stage() {   # stage OUT ARGS...: runs unless OUT already holds a model
-  local dir="$1"; shift
-  if [[ -f "$dir/model.safetensors" ]]; then echo "stage $dir done, skipped"; else train --out "$dir" "$@"; fi
-}
+TRAIN_MAIN=dev.elasticcache.lab.vision.VisionTrainMain
+source scripts/lib/training-stages.sh
 recipe="--aux-weight 1 --vision-lr-scale 2 --long-fraction 0.15 --log-every 50"
 stage "${out}-stage1" --steps 12497 --schedule-steps 9855 --seed 3 --curriculum 1000 $recipe --final-eval 0
 stage "${out}-stage2" --init "${out}-stage1" --steps 16097 --schedule-steps 12228 --seed 4 --lr 5e-4 --warmup 50 $recipe --final-eval 200

@@ -10,15 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-target/tiny-llada}"
-./mvnw -q -o -B install -DskipTests -pl elastic-cache-core,elastic-cache-lab -am 2>/dev/null \
-  || ./mvnw -q -B install -DskipTests -pl elastic-cache-core,elastic-cache-lab -am
-train() {
-  ./mvnw -q -B -pl elastic-cache-lab exec:java -Dai.djl.pytorch.num_threads=2 -Dexec.args="$*"
-}
-stage() {   # stage OUT ARGS...: runs unless OUT already holds a model
-  local dir="$1"; shift
-  if [[ -f "$dir/model.safetensors" ]]; then echo "stage $dir done, skipped"; else train --out "$dir" "$@"; fi
-}
+source scripts/lib/training-stages.sh
 common="--batch 16 --long-fraction 0.08 --long-gen 512 --short-fraction 0.6"
 stage "${out}-stage1" --minutes 36 --seed 7 --d-model 128 --layers 4 --heads 2 --mlp 384 --rope-theta 100 \
   $common --lr 3e-3 --warmup 150 --eval-every 1500 --final-eval 0

@@ -24,4 +24,12 @@ public interface ChatRenderer extends TokenText {
      *     must be empty otherwise
      */
     String renderChat(List<ChatMessage> messages, List<Map<String, Object>> tools);
+
+    /** Refuses tool specifications for a template that cannot render them. */
+    default void requireToolsRendered(List<Map<String, Object>> tools) {
+        if (!tools.isEmpty() && !templateRendersTools()) {
+            throw new IllegalArgumentException("this checkpoint's chat template does not render tools; write them into"
+                    + " the messages (ToolPrompt.encodeChat does)");
+        }
+    }
 }

@@ -251,10 +251,7 @@ public final class DreamTokenizer implements AutoCloseable, ChatRenderer {
 
     @Override
     public String renderChat(List<ChatMessage> messages, List<java.util.Map<String, Object>> tools) {
-        if (!tools.isEmpty() && !templateRendersTools()) {
-            throw new IllegalArgumentException("this checkpoint's chat template does not render tools; write them into"
-                    + " the messages (ToolPrompt.encodeChat does)");
-        }
+        requireToolsRendered(tools);
         return requireTemplate().render(messages, true, tools);
     }
 

@@ -295,10 +295,7 @@ public final class LladaTokenizer implements AutoCloseable, ChatRenderer {
 
     @Override
     public String renderChat(List<ChatMessage> messages, List<java.util.Map<String, Object>> tools) {
-        if (!tools.isEmpty() && !templateRendersTools()) {
-            throw new IllegalArgumentException("this checkpoint's chat template does not render tools; write them into"
-                    + " the messages (ToolPrompt.encodeChat does)");
-        }
+        requireToolsRendered(tools);
         if (jinja == null) {
             return template.render(messages);
         }
