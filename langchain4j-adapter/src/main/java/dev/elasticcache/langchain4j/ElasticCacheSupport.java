@@ -1,8 +1,5 @@
 package dev.elasticcache.langchain4j;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.elasticcache.decode.DecodingOptions;
 import dev.elasticcache.decode.Strategy;
 import dev.elasticcache.engine.ElasticCacheEngine;
@@ -215,21 +212,11 @@ final class ElasticCacheSupport {
             throw new InvalidRequestException("an AiMessage holds a tool execution request without a name"
                     + " (id " + request.id() + "); every request needs the name of the tool it called");
         }
-        String arguments = request.arguments();
-        if (arguments != null && !arguments.isBlank()) {
-            JsonElement parsed;
-            try {
-                parsed = JsonParser.parseString(arguments);
-            } catch (JsonParseException e) {
-                parsed = null;
-            }
-            if (parsed == null || !parsed.isJsonObject()) {
-                throw new InvalidRequestException("the arguments of tool execution request '" + request.name()
-                        + "' (id " + request.id() + ") are not a JSON object: " + abbreviate(arguments)
-                        + "; send the arguments as the model returned them");
-            }
+        try {
+            return new ToolCall(request.id() == null ? "" : request.id(), request.name(), request.arguments());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), e);
         }
-        return new ToolCall(request.id() == null ? "" : request.id(), request.name(), arguments);
     }
 
     private static String toolResultText(ToolExecutionResultMessage result) {
@@ -254,9 +241,6 @@ final class ElasticCacheSupport {
         return text.toString();
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
-    }
 
     private static String userText(UserMessage user, int index, List<ChatImage> images) {
         StringBuilder text = new StringBuilder();

@@ -48,8 +48,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEventBuilder;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -367,14 +365,8 @@ public class OpenAiController {
         return org.springframework.ai.chat.messages.AssistantMessage.builder().content(content).toolCalls(out).build();
     }
 
-    private void requireJsonObject(String text, String where) {
-        JsonNode node;
-        try {
-            node = json.readTree(text);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(where + " must be a JSON object encoded as a string, got " + abbreviate(text));
-        }
-        if (node == null || !node.isObject()) {
+    private static void requireJsonObject(String text, String where) {
+        if (!dev.elasticcache.tokenizer.ToolCall.isJsonObject(text)) {
             throw new IllegalArgumentException(where + " must be a JSON object encoded as a string, got " + abbreviate(text));
         }
     }
