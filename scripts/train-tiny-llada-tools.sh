@@ -9,8 +9,9 @@
 #   pilot 2: 1,644 steps, copied values masked whole in 80% of the sequences (the 12-minute run);
 #   stage 3: 6,000 steps (~45 min), whole values 90%, lr 1e-3, scored on 60 held-out tasks;
 #   stage 4: 5,000 steps (~35 min) without the fields lesson (it stayed at 0%), json drawn 3:2:1, pointer weight 0.5,
-#            lr 7e-4.
-# The committed elastic-cache-lab/checkpoints/tools-pilot1, tools-pilot2, tools-stage3 and tools-stage4 are the runs the logs in
+#            lr 7e-4;
+#   stage 5: 3,500 steps (~25 min), json and tool drawn 3:3:1, pointer weight 0.3, lr 4e-4.
+# The committed elastic-cache-lab/checkpoints/tools-pilot1, tools-pilot2 and tools-stage3 to tools-stage5 are the runs the logs in
 # docs/training/ record (the pilots were timed, so their learning-rate schedules were fitted to the clock; the
 # step-counted stages here follow one fixed schedule instead). Each stage writes its own folder and is skipped when
 # that folder already holds a model, so an interrupted recipe resumes at the stage it was in.
@@ -29,4 +30,6 @@ stage "${out}-stage3" --init "${out}-pilot2" --steps 6000 --seed 73 $recipe --wh
   --lr 1e-3 --warmup 30 --final-eval 60 --log-every 50
 stage "${out}-stage4" --init "${out}-stage3" --steps 5000 --seed 74 $common --family-weights json=3,tool=2,tool-answer=1,fields=0 \
   --pointer-weight 0.5 --whole-values 0.9 --lr 7e-4 --warmup 30 --final-eval 60 --log-every 50
-echo "model written to ${out}-stage4"
+stage "${out}-stage5" --init "${out}-stage4" --steps 3500 --seed 75 $common --family-weights json=3,tool=3,tool-answer=1,fields=0 \
+  --pointer-weight 0.3 --whole-values 0.9 --lr 4e-4 --warmup 30 --final-eval 60 --log-every 50
+echo "model written to ${out}-stage5"
