@@ -195,15 +195,16 @@ public final class Trainer implements AutoCloseable {
         genLength = Math.min(genLength, config.maxSequenceLength() - longestPrompt);
         for (Task task : tasks) {
             int[] prompt = encoding.promptIds(task);
-            int[] clean = MaskingObjective.cleanSequence(prompt, encoding.answerIds(task), eot, config.eosTokenId(), genLength);
+            int[] answer = encoding.answerIds(task);
+            int[] clean = MaskingObjective.cleanSequence(prompt, answer, eot, config.eosTokenId(), genLength);
             boolean[] variable = encoding.variablePositions(task);
             // A share of the structured tasks is masked as an infilling canvas starts: fixed text given, slots masked.
             MaskedSequence masked = variable != null && asCanvas()
                     ? maskCanvas(task, clean, prompt.length, variable)
                     : objective.mask(clean, prompt.length, maskRandom);
             if (structured.pointerWeight() > 0 || structured.wholeValueFraction() > 0) {
-                int[] sources = java.util.Arrays.copyOf(PointerTargets.of(task, prompt, encoding.answerIds(task)), clean.length);
-                java.util.Arrays.fill(sources, prompt.length + encoding.answerIds(task).length, clean.length, -1);
+                int[] sources = java.util.Arrays.copyOf(PointerTargets.of(task, prompt, answer), clean.length);
+                java.util.Arrays.fill(sources, prompt.length + answer.length, clean.length, -1);
                 masked = masked.withPointers(sources);
                 if (maskRandom.nextDouble() < structured.wholeValueFraction()) {
                     masked = wholeValues(masked, clean);
