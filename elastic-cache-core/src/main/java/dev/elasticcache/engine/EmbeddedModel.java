@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * The small models trained by this project and shipped inside the core jar, so that an application works with
- * no download: {@value #NAME} (text, the default) and {@value #VISION_NAME} (a LLaDA-V-format vision-language
- * model that reads short text in images). Safetensors are memory-mapped, so when the jar is not unpacked the
+ * no download: {@value #NAME} (text, the default), {@value #TOOLS_NAME} (calls tools and fills JSON documents:
+ * agents, chains and structured output) and {@value #VISION_NAME} (a LLaDA-V-format vision-language model that
+ * reads short text in images). Safetensors are memory-mapped, so when the jar is not unpacked the
  * files are copied once into a cache folder.
  */
 public final class EmbeddedModel {
@@ -24,8 +25,10 @@ public final class EmbeddedModel {
     public static final String RESOURCE_FOLDER = resourceFolder(NAME);
     /** The vision-language model's name. */
     public static final String VISION_NAME = "tiny-llada-v";
+    /** The tool-calling and JSON model's name: its chat template renders the tools one line each. */
+    public static final String TOOLS_NAME = "tiny-llada-tools";
     /** Every embedded model's name. */
-    public static final List<String> NAMES = List.of(NAME, VISION_NAME);
+    public static final List<String> NAMES = List.of(NAME, TOOLS_NAME, VISION_NAME);
     private static final List<String> FILES =
             List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json");
 

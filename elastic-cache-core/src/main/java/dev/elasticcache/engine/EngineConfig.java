@@ -27,7 +27,8 @@ import java.time.Duration;
  * @param maxBatchSize requests decoded together, step by step (continuous batching: each joins and leaves at a
  *     step boundary, their row-wise work runs as one matrix); 1 decodes one request at a time
  * @param embeddedModel the embedded model loaded when {@code modelDir} is null: {@value EmbeddedModel#NAME} (text,
- *     the default) or {@value EmbeddedModel#VISION_NAME} (vision-language)
+ *     the default), {@value EmbeddedModel#TOOLS_NAME} (tools and JSON) or {@value EmbeddedModel#VISION_NAME}
+ *     (vision-language)
  * @param dtype how the weights are kept: {@link WeightDtype#AUTO} (default) keeps fp32 when it fits in memory,
  *     else the checkpoint's 16-bit weights mapped from its files
  * @param model a model on the Hugging Face Hub, {@code OWNER/NAME[@REVISION]}, loaded from the shared cache or

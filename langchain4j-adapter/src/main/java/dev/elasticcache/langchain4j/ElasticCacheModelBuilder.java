@@ -1,6 +1,7 @@
 package dev.elasticcache.langchain4j;
 
 import dev.elasticcache.engine.ElasticCacheEngine;
+import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.engine.EngineConfig;
 import dev.elasticcache.hub.HubSettings;
 import dev.elasticcache.hub.ModelId;
@@ -25,6 +26,7 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
     ElasticCacheEngine engine;
     Path modelDir;
     ModelId model;
+    String embeddedModel;
     PullStrategy pullModelStrategy;
     HubSettings hub;
     EngineConfig engineConfig;
@@ -58,6 +60,16 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
      */
     public B model(String model) {
         this.model = ModelId.parse(model);
+        return self();
+    }
+
+    /**
+     * A model shipped inside the core jar: {@code tiny-llada} (the default when no model is set),
+     * {@code tiny-llada-tools} (calls tools and fills JSON: AI services with {@code @Tool} methods, record answers,
+     * agents) or {@code tiny-llada-v} (reads short text in images).
+     */
+    public B embeddedModel(String name) {
+        this.embeddedModel = EmbeddedModel.checkName(name);
         return self();
     }
 
@@ -124,17 +136,18 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
 
     /** The configuration of the engine to load and own; null when one is shared. */
     private EngineConfig ownedEngineConfig() {
-        boolean owned = modelDir != null || model != null || engineConfig != null || dtype != null
+        boolean owned = modelDir != null || model != null || embeddedModel != null || engineConfig != null || dtype != null
                 || pullModelStrategy != null || hub != null;
         if (engine != null) {
             if (owned) {
-                throw new IllegalArgumentException("set either engine(...) (shared) or model(...)/modelDir(...)/engineConfig(...)"
+                throw new IllegalArgumentException("set either engine(...) (shared) or model(...)/modelDir(...)/embeddedModel(...)/engineConfig(...)"
                         + "/dtype(...)/pullModelStrategy(...)/hub(...) (the model loads and owns its engine), not both");
             }
             return null;
         }
-        if (modelDir != null && model != null) {
-            throw new IllegalArgumentException("set model(\"" + model + "\") or modelDir(" + modelDir + "), not both");
+        if ((modelDir != null ? 1 : 0) + (model != null ? 1 : 0) + (embeddedModel != null ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("set one of model(...), modelDir(...) and embeddedModel(...), not several"
+                    + " (model " + model + ", modelDir " + modelDir + ", embeddedModel " + embeddedModel + ")");
         }
         EngineConfig.Builder b = (engineConfig != null ? engineConfig : EngineConfig.defaults()).toBuilder();
         if (modelDir != null) {
@@ -142,6 +155,9 @@ public abstract class ElasticCacheModelBuilder<B extends ElasticCacheModelBuilde
         }
         if (model != null) {
             b.model(model);
+        }
+        if (embeddedModel != null) {
+            b.embeddedModel(embeddedModel);
         }
         if (dtype != null) {
             b.dtype(dtype);

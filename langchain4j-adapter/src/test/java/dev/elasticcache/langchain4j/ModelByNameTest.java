@@ -83,7 +83,11 @@ class ModelByNameTest {
         assertThat(hub.requests()).isEmpty();
         assertThatThrownBy(() -> ElasticCacheChatModel.builder().model(REPO).modelDir(Path.of("models/llada")).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("set model(\"" + REPO + "\") or modelDir(models/llada), not both");
+                .hasMessage("set one of model(...), modelDir(...) and embeddedModel(...), not several (model " + REPO
+                        + ", modelDir models/llada, embeddedModel null)");
+        assertThatThrownBy(() -> ElasticCacheChatModel.builder().embeddedModel("tiny-llama"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the embedded models are [tiny-llada,"
+                        + " tiny-llada-tools, tiny-llada-v]");
         assertThatThrownBy(() -> ElasticCacheChatModel.builder().model("LLaDA-8B"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OWNER/NAME[@REVISION]");
     }

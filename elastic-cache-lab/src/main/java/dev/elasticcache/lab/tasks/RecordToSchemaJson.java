@@ -13,6 +13,8 @@ import java.util.Random;
 public final class RecordToSchemaJson implements TaskFamily {
     public static final String NAME = "json";
     public static final String INSTRUCTION = "Record to JSON: ";
+    /** The key of the class field in a record that names its component {@code travelClass}. */
+    public static final String LANGCHAIN4J_CLASS_KEY = "travelClass";
     /** The record's schema, as an application's model class would produce it. */
     public static final String SCHEMA = "{\"type\":\"object\",\"properties\":{"
             + "\"id\":{\"type\":\"string\"},\"from\":{\"type\":\"string\"},\"to\":{\"type\":\"string\"},"
@@ -38,9 +40,12 @@ public final class RecordToSchemaJson implements TaskFamily {
     public Task generate(Random random) {
         String[] values = BookingRecord.draw(random);
         boolean spring = random.nextBoolean();
+        // A Java record cannot name a component "class": Spring AI users rename it with @JsonProperty("class"),
+        // LangChain4j derives the schema from the component's own name, so one record in three says travelClass.
+        String classKey = random.nextInt(3) == 0 ? LANGCHAIN4J_CLASS_KEY : "class";
         java.util.Map<String, String> fields = spring ? new java.util.TreeMap<>() : new java.util.LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
-            fields.put(BookingRecord.FIELDS[i], values[i]);
+            fields.put(BookingRecord.FIELDS[i].equals("class") ? classKey : BookingRecord.FIELDS[i], values[i]);
         }
         JsonObject json = new JsonObject();
         fields.forEach((key, value) -> {
@@ -50,7 +55,26 @@ public final class RecordToSchemaJson implements TaskFamily {
                 json.addProperty(key, value);
             }
         });
+        String schema = classKey.equals("class") ? (spring ? SPRING_SCHEMA : SCHEMA) : schemaOf(fields.keySet(), spring);
         String prompt = INSTRUCTION + BookingRecord.text(values);
-        return new Task(NAME, prompt, json.toString(), null, spring ? SPRING_SCHEMA : SCHEMA, List.of(), false);
+        return new Task(NAME, prompt, json.toString(), null, schema, List.of(), false);
+    }
+
+    /** The schema of a record whose keys are {@code keys} in this order: strings, the integer {@code bag}. */
+    static String schemaOf(java.util.Collection<String> keys, boolean spring) {
+        JsonObject properties = new JsonObject();
+        com.google.gson.JsonArray required = new com.google.gson.JsonArray();
+        for (String key : keys) {
+            JsonObject p = new JsonObject();
+            p.addProperty("type", key.equals("bag") ? "integer" : "string");
+            properties.add(key, p);
+            required.add(key);
+        }
+        JsonObject schema = new JsonObject();
+        schema.addProperty("type", "object");
+        schema.add("properties", properties);
+        schema.add("required", required);
+        schema.addProperty("additionalProperties", false);
+        return schema.toString();
     }
 }

@@ -91,13 +91,35 @@ final class PointerTargets {
             if (!bounded(prompt, i, value.length())) {
                 continue;
             }
-            if (key != null && i > key.length() && prompt.startsWith(key, i - key.length() - 1)
-                    && (prompt.charAt(i - 1) == ':' || prompt.charAt(i - 1) == ' ')) {
+            if (key != null && i > 1 && (prompt.charAt(i - 1) == ':' || prompt.charAt(i - 1) == ' ')
+                    && namesKey(key, wordBefore(prompt, i - 1))) {
                 return i;
             }
             last = i;
         }
         return last;
+    }
+
+    /** The letters that end right before {@code end}. */
+    private static String wordBefore(String text, int end) {
+        int start = end;
+        while (start > 0 && Character.isLetter(text.charAt(start - 1))) {
+            start--;
+        }
+        return text.substring(start, end);
+    }
+
+    /**
+     * Whether a schema key names the prompt's word: equal, or a camel-case key whose last word it is
+     * ({@code travelClass} for {@code class}).
+     */
+    static boolean namesKey(String key, String word) {
+        if (word.isEmpty() || word.length() > key.length()) {
+            return false;
+        }
+        int start = key.length() - word.length();
+        return key.regionMatches(true, start, word, 0, word.length())
+                && (start == 0 || Character.isUpperCase(key.charAt(start)));
     }
 
     /** The value's start in a rendered answer, after {@code "key":} and any quote or filler. */

@@ -59,13 +59,15 @@ import java.util.Set;
  * --mask-floor X       canvas masking draws p from U(X, 1) (default 0)
  * --name-decision X    share of tool-call canvases trained while the name is chosen (default 0)
  * --whole-values X     share of sequences whose copied values are masked whole, never a character at a time (default 0)
+ * --partial-values X   share of those whole-masked values that show 1 to length-1 of their characters (default 0)
  * </pre>
  */
 public final class TrainMain {
     private static final Set<String> OPTIONS = Set.of("out", "short-fraction", "steps", "minutes", "seed", "d-model", "layers", "heads", "mlp",
             "batch", "lr", "warmup", "weight-decay", "clip", "long-fraction", "init-std", "eval-every", "eval-count",
             "final-eval", "dtype", "init", "log-every", "long-gen", "rope-theta", "family-weights", "gen-length", "suite", "infill-alignment", "canvas-fraction",
-            "chat-template", "pointer-weight", "pointer-from-layer", "mask-floor", "name-decision", "whole-values");
+            "chat-template", "pointer-weight", "pointer-from-layer", "mask-floor", "name-decision", "whole-values",
+            "partial-values");
 
     private TrainMain() {}
 
@@ -125,7 +127,7 @@ public final class TrainMain {
         TinyTokenizerFiles.write(tokenizerDir, chatTemplate);
         Trainer.Structured structured = new Trainer.Structured(args.getDouble("pointer-weight", 0),
                 args.getInt("pointer-from-layer", 1), args.getDouble("mask-floor", 0), args.getDouble("name-decision", 0),
-                args.getDouble("whole-values", 0));
+                args.getDouble("whole-values", 0), args.getDouble("partial-values", 0));
         Map<String, Integer> familyWeights = familyWeights(args.get("family-weights", ""));
         TaskSuite suite = TaskSuite.named(args.get("suite", "standard")).weighted(familyWeights);
         List<Task> evalTasks = suite.evaluation(Math.max(evalCount, finalEval));
@@ -307,6 +309,7 @@ public final class TrainMain {
         hp.addProperty("mask_floor", args.getDouble("mask-floor", 0));
         hp.addProperty("name_decision", args.getDouble("name-decision", 0));
         hp.addProperty("whole_values", args.getDouble("whole-values", 0));
+        hp.addProperty("partial_values", args.getDouble("partial-values", 0));
         if (args.has("init")) {
             hp.addProperty("continued_from", args.get("init", null));
         }

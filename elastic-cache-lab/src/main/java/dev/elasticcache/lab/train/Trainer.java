@@ -78,14 +78,18 @@ public final class Trainer implements AutoCloseable {
      * @param wholeValueFraction share of sequences whose copied values are masked whole (each value all masked or
      *     all shown): decoding starts from values with no character shown, where only the key tells a value's source;
      *     with characters masked one by one a shown neighbour is enough to find it, and that is what a model learns
+     * @param partialValueFraction share of the values masked whole that then show 1 to length-1 of their characters,
+     *     chosen at random: the states a decoder that reveals one token a step ({@code llada}) passes through between
+     *     the all-masked value and the finished one
      */
     public record Structured(double pointerWeight, int pointerFromLayer, double maskFloor, double nameDecisionFraction,
-            double wholeValueFraction) {
-        public static final Structured NONE = new Structured(0, 1, 0, 0, 0);
+            double wholeValueFraction, double partialValueFraction) {
+        public static final Structured NONE = new Structured(0, 1, 0, 0, 0, 0);
 
         public Structured {
             if (pointerWeight < 0 || pointerFromLayer < 0 || maskFloor < 0 || maskFloor >= 1 || nameDecisionFraction < 0
-                    || nameDecisionFraction > 1 || wholeValueFraction < 0 || wholeValueFraction > 1) {
+                    || nameDecisionFraction > 1 || wholeValueFraction < 0 || wholeValueFraction > 1
+                    || partialValueFraction < 0 || partialValueFraction > 1) {
                 throw new IllegalArgumentException("invalid structured training settings: " + this);
             }
         }
@@ -270,10 +274,26 @@ public final class Trainer implements AutoCloseable {
                 input[j] = hide ? objective.maskId() : clean[j];
                 weights[j] = hide ? weight : 0;
             }
+            int length = end - i;
+            if (hide && length > 1 && maskRandom.nextDouble() < structured.partialValueFraction()) {
+                showSome(input, weights, clean, i, length, 1 + maskRandom.nextInt(length - 1));
+            }
             i = end;
         }
         return new MaskedSequence(input, masked.targets(), weights, masked.promptLength(), masked.maskProbability(),
                 masked.leftPadding(), src);
+    }
+
+    /** Shows {@code count} of the {@code length} positions from {@code start}, chosen at random, without loss. */
+    private void showSome(int[] input, float[] weights, int[] clean, int start, int length, int count) {
+        int[] order = java.util.stream.IntStream.range(0, length).toArray();
+        for (int k = 0; k < count; k++) {
+            int pick = k + maskRandom.nextInt(length - k);
+            int p = start + order[pick];
+            order[pick] = order[k];
+            input[p] = clean[p];
+            weights[p] = 0;
+        }
     }
 
     /** Whether the next structured task is masked as a canvas (one half: the draw the shipped model was trained with). */

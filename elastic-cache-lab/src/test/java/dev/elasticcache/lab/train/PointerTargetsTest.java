@@ -1,6 +1,7 @@
 package dev.elasticcache.lab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elasticcache.lab.tasks.Task;
@@ -56,5 +57,17 @@ class PointerTargetsTest {
         assertEquals(prompt.indexOf("from:ABC") + 5, PointerTargets.source(prompt, "from", "ABC"));
         assertEquals(prompt.length() - 1, PointerTargets.source(prompt, "bag", "1"));
         assertEquals(-1, PointerTargets.source("id:312", "x", "1"), "a value inside another is not a source");
+        String record = "Record to JSON: seat:12W class:W gate:W10 bag:1 x:W";
+        assertEquals(record.indexOf("class:W") + 6, PointerTargets.source(record, "travelClass", "W"),
+                "a camel-case key finds its last word's value");
+    }
+
+    @Test
+    void aCamelCaseKeyNamesOnlyItsLastWord() {
+        assertTrue(PointerTargets.namesKey("travelClass", "class"));
+        assertTrue(PointerTargets.namesKey("to", "to"));
+        assertFalse(PointerTargets.namesKey("seat", "at"), "not a word boundary");
+        assertFalse(PointerTargets.namesKey("to", "auto"));
+        assertFalse(PointerTargets.namesKey("from", ""));
     }
 }

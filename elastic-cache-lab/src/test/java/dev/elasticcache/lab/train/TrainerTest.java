@@ -201,7 +201,7 @@ class TrainerTest {
         LladaConfig config = tinyConfig();
         TrainOptions options = new TrainOptions(5, 8, 60, 1e-2, 2, 1.0, 0.0, 0.9, 0.98, 1.0, 192, 256, 0, 0.2, 1.0, 1.0);
         TaskSuite suite = TaskSuite.tools().weighted(Map.of("tool-answer", 0, "fields", 0));
-        Trainer.Structured structured = new Trainer.Structured(1.0, 1, 0.5, 0, 1.0);
+        Trainer.Structured structured = new Trainer.Structured(1.0, 1, 0.5, 0, 1.0, 0);
         try (Trainer trainer = new Trainer(config, options, suite, encoding)) {
             trainer.setStructured(structured);
             List<MaskedSequence> batch = trainer.nextBatch();

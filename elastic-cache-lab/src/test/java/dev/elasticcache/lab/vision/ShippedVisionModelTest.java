@@ -35,7 +35,7 @@ class ShippedVisionModelTest {
     }
 
     @Test
-    void bothEmbeddedModelsTogetherStayWithinFortyMegabytes() throws Exception {
+    void theEmbeddedModelsTogetherStayWithinFortyMegabytes() throws Exception {
         long bytes = 0;
         for (String name : EmbeddedModel.NAMES) {
             try (var files = Files.list(EmbeddedModel.folder(name))) {

@@ -39,8 +39,9 @@ public class ElasticCacheChatProperties implements InitializingBean {
     private Path modelDir;
 
     /**
-     * An embedded model: tiny-llada (text; the model when neither model nor model-dir is set) or tiny-llada-v
-     * (reads one to three letters or digits in an image).
+     * An embedded model: tiny-llada (text; the model when neither model nor model-dir is set), tiny-llada-tools
+     * (calls the travel tools and fills booking records: agents, chains, structured output) or tiny-llada-v (reads
+     * one to three letters or digits in an image).
      */
     private String embeddedModel;
 
@@ -91,14 +92,15 @@ public class ElasticCacheChatProperties implements InitializingBean {
     private final Chat chat = new Chat();
 
     public String getModel() { return model; }
-    public void setModel(String model) { this.model = model; }
+    public void setModel(String model) { this.model = blankToNull(model); }
     public String getPullModelStrategy() { return pullModelStrategy; }
     public void setPullModelStrategy(String pullModelStrategy) { this.pullModelStrategy = pullModelStrategy; }
     public Hub getHub() { return hub; }
     public Path getModelDir() { return modelDir; }
     public void setModelDir(Path modelDir) { this.modelDir = modelDir; }
     public String getEmbeddedModel() { return embeddedModel; }
-    public void setEmbeddedModel(String embeddedModel) { this.embeddedModel = embeddedModel; }
+    /** A blank value unsets it, so that a profile or a test can name a model folder instead. */
+    public void setEmbeddedModel(String embeddedModel) { this.embeddedModel = blankToNull(embeddedModel); }
     public String getDevice() { return device; }
     public void setDevice(String device) { this.device = device; }
     public String getDtype() { return dtype; }
@@ -210,6 +212,10 @@ public class ElasticCacheChatProperties implements InitializingBean {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + ".chat.options: " + e.getMessage());
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static void require(boolean ok, String message) {

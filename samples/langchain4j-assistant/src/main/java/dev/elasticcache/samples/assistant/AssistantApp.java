@@ -1,5 +1,6 @@
 package dev.elasticcache.samples.assistant;
 
+import dev.elasticcache.engine.EmbeddedModel;
 import dev.elasticcache.langchain4j.ElasticCacheChatModel;
 import dev.elasticcache.langchain4j.ElasticCacheChatRequestParameters;
 import java.io.BufferedReader;
@@ -10,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Command-line assistant on the embedded model (or {@code -Dassistant.model-dir=DIR}), with the
+ * Command-line assistant on the embedded tool model {@code tiny-llada-tools} (or {@code -Dassistant.model-dir=DIR}),
+ * with the
  * {@link WeatherTools#getWeather get_weather} tool ("What is the weather in Oslo?").
  *
  * <pre>
@@ -45,6 +47,8 @@ public final class AssistantApp {
         String dir = System.getProperty("assistant.model-dir");
         if (dir != null && !dir.isBlank()) {
             builder.modelDir(Path.of(dir));
+        } else {
+            builder.embeddedModel(EmbeddedModel.TOOLS_NAME);
         }
         return builder.build();
     }

@@ -52,7 +52,7 @@ class AssistantTest {
     static void loadModel() {
         ElasticCacheChatModel.Builder builder = ElasticCacheChatModel.builder()
                 .defaultRequestParameters(ElasticCacheChatRequestParameters.builder().strategy("elastic")
-                        .maxOutputTokens(16).build())
+                        .maxOutputTokens(48).build())
                 .listeners(new ChatModelListener() {
                     @Override
                     public void onRequest(ChatModelRequestContext context) {
@@ -61,13 +61,20 @@ class AssistantTest {
                         offeredTools.add(tools == null ? List.of() : List.copyOf(tools));
                     }
                 });
-        if (AssistantTest.class.getClassLoader().getResource(EmbeddedModel.RESOURCE_FOLDER + "config.json") == null) {
+        if (toolModelShipped()) {
+            builder.embeddedModel(EmbeddedModel.TOOLS_NAME);
+        } else {
             if (!Files.isRegularFile(RANDOM.resolve("config.json"))) {
                 RandomCheckpoint.write(RANDOM, RandomCheckpoint.tinyConfig().build(), 5, DType.F32, 1);
             }
             builder.modelDir(RANDOM);
         }
         model = builder.build();
+    }
+
+    static boolean toolModelShipped() {
+        return AssistantTest.class.getClassLoader()
+                .getResource(EmbeddedModel.resourceFolder(EmbeddedModel.TOOLS_NAME) + "config.json") != null;
     }
 
     @AfterAll
@@ -98,9 +105,9 @@ class AssistantTest {
         assertThat(second.promptTokens()).isGreaterThan(first.promptTokens());
         for (AssistantSession.Turn turn : List.of(first, second)) {
             assertThat(turn.strategy()).isEqualTo("elastic");
-            assertThat(turn.nfe()).isBetween(1, 16);
+            assertThat(turn.nfe()).isBetween(1, 48);
             assertThat(turn.recomputeFraction()).isBetween(0.0, 1.0);
-            assertThat(turn.answerTokens()).isBetween(0, 16);
+            assertThat(turn.answerTokens()).isBetween(0, 48);
             assertThat(turn.finishReason()).isIn("STOP", "LENGTH");
         }
     }
@@ -173,6 +180,28 @@ class AssistantTest {
         assertToolResultsAnswerTheirCalls();
         assertThat(turn.finishReason()).isIn("STOP", "LENGTH");
         assertThat(turn.statsLine()).startsWith("[elastic | ");
+    }
+
+    /** What the shipped tool model knows: it asks the tool about the city in the question and quotes the report. */
+    @Test
+    void theAssistantAnswersWeatherQuestionsAboutNewCitiesWithTheToolsReport() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(toolModelShipped(), "the tool model is not in the core jar");
+        java.util.Random random = new java.util.Random(2026);
+        for (int i = 0; i < 3; i++) {
+            StringBuilder city = new StringBuilder().append((char) ('A' + random.nextInt(26)));
+            for (int k = 0, n = 3 + random.nextInt(7); k < n; k++) {
+                city.append((char) ('a' + random.nextInt(26)));
+            }
+            requests.clear();
+            AssistantSession.Turn turn = new AssistantSession(model, 10, new WeatherTools())
+                    .ask("What is the weather in " + city + "?");
+            assertThat(requests).hasSize(2);
+            assertToolResultsAnswerTheirCalls();
+            AiMessage call = (AiMessage) requests.get(1).get(1);
+            assertThat(call.toolExecutionRequests()).singleElement()
+                    .satisfies(r -> assertThat(r.arguments()).isEqualTo("{\"city\":\"" + city + "\"}"));
+            assertThat(turn.answer()).isEqualTo("The weather is " + WeatherTools.report(city.toString()) + ".");
+        }
     }
 
     @Test

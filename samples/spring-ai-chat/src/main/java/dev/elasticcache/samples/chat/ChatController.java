@@ -144,7 +144,7 @@ public class ChatController {
             out.add(new Example("example-general", "general question", null, "What is the capital of France?", "chat",
                     false));
         }
-        out.add(new Example("example-json", "record to JSON", null, ChatService.BOOKING_INSTRUCTION
+        out.add(new Example("example-booking", "record to JSON", null, ChatService.BOOKING_INSTRUCTION
                 + "id:36291742 from:PSK to:UJX seat:70V gate:V71 class:W bag:7", "booking", false));
         out.add(new Example("example-weather", "weather (tool)", null, "What is the weather in Oslo?", "chat", true));
         out.add(new Example("example-flight", "flight (tool)", null, "Book a flight from PSK to UJX, seat 70V.", "chat",

@@ -41,12 +41,12 @@ class ActuatorTests extends AppTest {
 
     @Test
     void prometheusServesWhatARouterAndAnAutoscalerRead() throws Exception {
-        assertThat(postJson("/api/chat/stream", "{\"message\":\"Uppercase these words: robot flame heart queen lemon mango water radio noble house\",\"maxTokens\":64}")
-                .body()).contains("ROBOT");
+        assertThat(postJson("/api/chat/stream", "{\"message\":\"What is the weather in Oslo?\",\"tools\":true,\"maxTokens\":64}")
+                .body()).contains("event:done");
         HttpResponse<String> response = get("/actuator/prometheus");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        String model = "model=\"tiny-llada\"";
+        String model = "model=\"tiny-llada-tools\"";
         assertThat(response.body())
                 .contains("elastic_cache_requests_waiting{" + model + "} 0.0")
                 .contains("elastic_cache_requests_running{" + model + "} 0.0")

@@ -57,8 +57,8 @@ class DeploymentFilesTests extends AppTest {
         String query = (String) map(list(map(docs.get("ScaledObject/elastic-cache-chat"), "spec"), "triggers").get(0),
                 "metadata").get("query");
         assertThat(metricNames(query)).isNotEmpty().allSatisfy(m -> assertThat(scrape).contains(m + "{"));
-        assertThat(query).contains("model=\"tiny-llada\"");
-        assertThat(scrape).contains("model=\"tiny-llada\"");
+        assertThat(query).contains("model=\"tiny-llada-tools\"");
+        assertThat(scrape).contains("model=\"tiny-llada-tools\"");
 
         Map<String, Object> pool = map(docs.get("InferencePool/elastic-cache-chat"), "spec");
         assertThat(list(pool, "targetPorts").get(0).get("number")).isEqualTo(port);

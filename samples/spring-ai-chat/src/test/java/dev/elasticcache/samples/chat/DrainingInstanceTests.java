@@ -37,7 +37,7 @@ class DrainingInstanceTests {
             assertThat(r.body()).as(path).contains("send it to another instance");
         }
         HttpResponse<String> openAi = LocalHttp.postJson(port, "/v1/chat/completions",
-                "{\"model\":\"tiny-llada\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                "{\"model\":\"tiny-llada-tools\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(openAi.statusCode()).isEqualTo(503);
         assertThat(openAi.headers().firstValue("Retry-After")).isPresent();
         assertThat(openAi.body()).contains("\"code\":\"unavailable\"");
@@ -45,7 +45,7 @@ class DrainingInstanceTests {
         assertThat(LocalHttp.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
         assertThat(LocalHttp.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(LocalHttp.get(port, "/actuator/prometheus").body())
-                .contains("elastic_cache_draining{model=\"tiny-llada\"} 1.0")
-                .containsPattern("elastic_cache_requests_refused_total\\{model=\"tiny-llada\",reason=\"draining\"} 3.0");
+                .contains("elastic_cache_draining{model=\"tiny-llada-tools\"} 1.0")
+                .containsPattern("elastic_cache_requests_refused_total\\{model=\"tiny-llada-tools\",reason=\"draining\"} 3.0");
     }
 }

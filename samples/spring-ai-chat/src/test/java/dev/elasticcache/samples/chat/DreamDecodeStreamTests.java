@@ -35,6 +35,8 @@ class DreamDecodeStreamTests {
 
     @DynamicPropertySource
     static void model(DynamicPropertyRegistry registry) {
+        // The app's application.properties names an embedded model: a model folder replaces it.
+        registry.add("spring.ai.elastic-cache.embedded-model", () -> "");
         registry.add("spring.ai.elastic-cache.model-dir", () -> {
             if (!Files.isRegularFile(DREAM.resolve("tokenizer.json"))) {
                 DreamConfig config = RandomDreamCheckpoint.tinyConfig().maskTokenId(DreamTokenizerFiles.MASK)

@@ -222,6 +222,8 @@ class InferencePoolTests {
                 ChatApplication.class.getName(), "--server.port=" + port, "--spring.application.name=instance-" + name,
                 "--spring.ai.elastic-cache.max-batch-size=2", "--spring.ai.elastic-cache.queue-capacity=8",
                 "--spring.ai.elastic-cache.drain-timeout=30s", "--logging.level.root=WARN",
+                // The text model: every answer is checkable (the upper-cased words), whichever instance gives it.
+                "--spring.ai.elastic-cache.embedded-model=tiny-llada",
                 "--logging.level.dev.elasticcache=INFO");
         return start(command, tmp.resolve("instance-" + name + ".log"));
     }

@@ -52,6 +52,8 @@ class OverloadAndCancelTests {
 
     @DynamicPropertySource
     static void model(DynamicPropertyRegistry registry) {
+        // The app's application.properties names an embedded model: a model folder replaces it.
+        registry.add("spring.ai.elastic-cache.embedded-model", () -> "");
         registry.add("spring.ai.elastic-cache.model-dir", () -> {
             if (!Files.isRegularFile(WIDE.resolve("config.json"))) {
                 RandomCheckpoint.write(WIDE, RandomCheckpoint.tinyConfig().dModel(128).nHeads(4).nLayers(4)

@@ -16,16 +16,14 @@ import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the shipped model knows (not the mechanism): it calls the right tool with the arguments copied from the
  * question, answers with the tool's result after the tool loop, and copies a booking record into its schema.
- * Runs only when the loaded model (the embedded one, or {@code spring.ai.elastic-cache.model-dir}) was trained on
- * the {@code json}, {@code tool} and {@code tool-answer} families (its training.json names them); skipped on other
- * weights. Tool choice stays {@code auto} throughout:
+ * Runs on the app's model ({@code tiny-llada-tools}) and on any other whose training.json names the {@code json},
+ * {@code tool} and {@code tool-answer} families; skipped on other weights. Tool choice stays {@code auto} throughout:
  * the model itself decides to call, and to answer once the result is in.
  */
 class TrainedModelTests extends AppTest {
@@ -35,14 +33,12 @@ class TrainedModelTests extends AppTest {
     @Autowired
     ElasticCacheEngine engine;
 
-    @Value("${spring.ai.elastic-cache.model-dir:}")
-    String modelDir;
-
     @BeforeEach
     void requireTrainedModel() {
-        assumeTrue(TestModels.modelKnows(modelDir, "json", "tool", "tool-answer"),
-                "the model (" + (modelDir.isBlank() ? "embedded" : modelDir) + ") was not trained on the json, tool and"
-                        + " tool-answer families");
+        List<String> families = engine.modelInfo().card().families();
+        assumeTrue(families.containsAll(List.of("json", "tool", "tool-answer")),
+                "the model " + engine.modelInfo().name() + " was not trained on the json, tool and tool-answer families"
+                        + " (it knows " + families + ")");
     }
 
     @Test

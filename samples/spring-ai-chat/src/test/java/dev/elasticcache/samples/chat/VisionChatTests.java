@@ -29,6 +29,8 @@ class VisionChatTests {
 
     @DynamicPropertySource
     static void model(DynamicPropertyRegistry registry) {
+        // The app's application.properties names an embedded model: a model folder replaces it.
+        registry.add("spring.ai.elastic-cache.embedded-model", () -> "");
         registry.add("spring.ai.elastic-cache.model-dir", () -> {
             if (!Files.isRegularFile(LLADA_V.resolve("config.json"))) {
                 RandomLladaV.writeVisionLanguage(LLADA_V, RandomLladaV.small(), 8);

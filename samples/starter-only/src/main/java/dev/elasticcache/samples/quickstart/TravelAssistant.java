@@ -27,6 +27,14 @@ public class TravelAssistant {
         return chat.prompt().user(record).call().entity(Booking.class, spec -> spec.useProviderStructuredOutput());
     }
 
+    /**
+     * The same without native structured output: Spring AI appends its format instructions to the prompt; the
+     * model takes the schema out of them and infills it the same way.
+     */
+    public Booking bookingFromInstructions(String record) {
+        return chat.prompt().user(record).call().entity(Booking.class);
+    }
+
     public WeatherTools tools() {
         return tools;
     }
