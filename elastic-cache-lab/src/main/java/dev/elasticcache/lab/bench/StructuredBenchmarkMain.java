@@ -46,10 +46,21 @@ import java.util.Set;
  * engines without a diffusion canvas do: decode the answer, strip the model's padding token, take the outermost
  * {@code {...}}, parse it). Both are checked with networknt's JSON Schema validator (a call: its name must be
  * offered and its arguments valid); exact match compares the document (or name and arguments) with the
- * expected one. Writes {@code structured.md} and {@code structured.csv}.
+ * expected one; field fidelity (S3's measure, Xiong et al., ICLR 2026) is the share of expected fields (a call's
+ * name and each argument) that the answer holds with exactly the expected value, over all prompts, a missing or
+ * invalid answer counting none. Writes {@code structured.md} and {@code structured.csv}.
+ *
+ * <pre>
+ * --model DIR        model folder (default: the embedded tiny-llada)
+ * --suite NAME       task suite whose held-out json and tool tasks are run: shipped (default) or tools
+ * --count N          prompts per family (default 20)
+ * --strategies S,..  default llada,fast-dllm,fast-dllm-dual,elastic
+ * --gen-length N     free decoding's answer length (default 192)
+ * --out DIR          where structured.md and structured.csv go (default docs/benchmark)
+ * </pre>
  */
 public final class StructuredBenchmarkMain {
-    private static final Set<String> FLAGS = Set.of("model", "out", "count", "strategies", "gen-length");
+    private static final Set<String> FLAGS = Set.of("model", "out", "count", "strategies", "gen-length", "suite");
     private static final ObjectMapper JACKSON = new ObjectMapper();
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
@@ -60,6 +71,8 @@ public final class StructuredBenchmarkMain {
         int prompts;
         int valid;
         int exact;
+        int fields;
+        int fieldsRight;
         final List<Double> nfe = new ArrayList<>();
         final List<Double> tokensPerSecond = new ArrayList<>();
         final List<Double> seconds = new ArrayList<>();
@@ -75,8 +88,10 @@ public final class StructuredBenchmarkMain {
         Files.createDirectories(out);
         List<String> variants = List.of(args.get("strategies", "llada,fast-dllm,fast-dllm-dual,elastic").split(","));
         List<Task> tasks = new ArrayList<>();
-        for (Task t : TaskSuite.shipped().evaluation(6 * count)) {
-            if (t.family().equals(RecordToSchemaJson.NAME) || t.family().equals(ToolCalling.NAME)) {
+        Map<String, Integer> perFamily = new LinkedHashMap<>();
+        for (Task t : TaskSuite.named(args.get("suite", "shipped")).evaluation(12 * count)) {
+            boolean structuredFamily = t.family().equals(RecordToSchemaJson.NAME) || t.family().equals(ToolCalling.NAME);
+            if (structuredFamily && perFamily.merge(t.family(), 1, Integer::sum) <= count) {
                 tasks.add(t);
             }
         }
@@ -122,11 +137,15 @@ public final class StructuredBenchmarkMain {
         c.nfe.add((double) a.stats().nfe());
         c.seconds.add(seconds);
         c.tokensPerSecond.add(a.stats().answerTokens() / seconds);
+        Map<String, String> expected = dev.elasticcache.lab.tasks.Scoring.fields(task.answer());
+        c.fields += expected.size();
         if (a.json() != null && valid(task, a.json())) {
             c.valid++;
             if (JsonParser.parseString(a.json()).equals(JsonParser.parseString(task.answer()))) {
                 c.exact++;
             }
+            Map<String, String> got = dev.elasticcache.lab.tasks.Scoring.fields(a.json());
+            expected.forEach((k, v) -> c.fieldsRight += v.equals(got.get(k)) ? 1 : 0);
         }
     }
 
@@ -211,22 +230,23 @@ public final class StructuredBenchmarkMain {
         sb.append(String.format(Locale.ROOT, "Model `%s`; held-out `json` and `tool` prompts (%d per family), gen length %d "
                 + "(free decoding), block 32, threshold 0.9, Elastic-Cache window 16 and gamma 0.9; %.1f minutes in one run.%n%n",
                 folder.getFileName(), count, genLength, seconds / 60));
-        sb.append("| family | strategy | mode | prompts | valid | exact match | NFE (median) | tokens/s (median) | seconds per answer (median) |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| family | strategy | mode | prompts | valid | exact match | field fidelity | NFE (median) | tokens/s (median) | seconds per answer (median) |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         cells.forEach((k, c) -> {
             String[] p = k.split("\\|");
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f%% | %.1f%% | %.0f | %.1f | %.2f |%n", p[0], p[1], p[2],
-                    c.prompts, 100.0 * c.valid / c.prompts, 100.0 * c.exact / c.prompts, median(c.nfe),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f%% | %.1f%% | %.1f%% | %.0f | %.1f | %.2f |%n", p[0], p[1], p[2],
+                    c.prompts, 100.0 * c.valid / c.prompts, 100.0 * c.exact / c.prompts, 100.0 * c.fieldsRight / c.fields, median(c.nfe),
                     median(c.tokensPerSecond), median(c.seconds)));
         });
         return sb.toString();
     }
 
     private static String csv(Map<String, Cell> cells) {
-        StringBuilder sb = new StringBuilder("family,strategy,mode,prompts,valid,exact,nfe_median,tokens_per_second_median,seconds_median\n");
+        StringBuilder sb = new StringBuilder("family,strategy,mode,prompts,valid,exact,fields,fields_right,nfe_median,tokens_per_second_median,seconds_median\n");
         cells.forEach((k, c) -> {
             String[] p = k.split("\\|");
-            sb.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%.1f,%.2f,%.3f%n", p[0], p[1], p[2], c.prompts, c.valid, c.exact,
+            sb.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%d,%d,%.1f,%.2f,%.3f%n", p[0], p[1], p[2], c.prompts, c.valid, c.exact,
+                    c.fields, c.fieldsRight,
                     median(c.nfe), median(c.tokensPerSecond), median(c.seconds)));
         });
         return sb.toString();
