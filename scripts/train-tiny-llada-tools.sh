@@ -10,8 +10,12 @@
 #   stage 3: 6,000 steps (~45 min), whole values 90%, lr 1e-3, scored on 60 held-out tasks;
 #   stage 4: 5,000 steps (~35 min) without the fields lesson (it stayed at 0%), json drawn 3:2:1, pointer weight 0.5,
 #            lr 7e-4;
-#   stage 5: 3,500 steps (~25 min), json and tool drawn 3:3:1, pointer weight 0.3, lr 4e-4.
-# The committed elastic-cache-lab/checkpoints/tools-pilot1, tools-pilot2 and tools-stage3 to tools-stage5 are the runs the logs in
+#   stage 5: 3,500 steps (~25 min), json and tool drawn 3:3:1, pointer weight 0.3, lr 4e-4;
+#   stage 6: 1,500 steps (~13 min, the go/no-go run for the change), canvases masked with p ~ U(0, 1) instead of
+#            U(0.2, 1) (--mask-floor 0): the nearly finished canvases that a one-token-a-step decoder ends on, where
+#            the last value is still masked; json records now also name the class field travelClass (LangChain4j);
+#   stage 7: 4,000 steps (~30 min), the same with json, tool and tool-answer drawn 3:3:3, lr 2.5e-4.
+# The committed elastic-cache-lab/checkpoints/tools-pilot1, tools-pilot2 and tools-stage3 to tools-stage7 are the runs the logs in
 # docs/training/ record (the pilots were timed, so their learning-rate schedules were fitted to the clock; the
 # step-counted stages here follow one fixed schedule instead). Each stage writes its own folder and is skipped when
 # that folder already holds a model, so an interrupted recipe resumes at the stage it was in.
@@ -32,4 +36,8 @@ stage "${out}-stage4" --init "${out}-stage3" --steps 5000 --seed 74 $common --fa
   --pointer-weight 0.5 --whole-values 0.9 --lr 7e-4 --warmup 30 --final-eval 60 --log-every 50
 stage "${out}-stage5" --init "${out}-stage4" --steps 3500 --seed 75 $common --family-weights json=3,tool=3,tool-answer=1,fields=0 \
   --pointer-weight 0.3 --whole-values 0.9 --lr 4e-4 --warmup 30 --final-eval 60 --log-every 50
-echo "model written to ${out}-stage5"
+stage "${out}-stage6" --init "${out}-stage5" --steps 1500 --seed 81 $common --family-weights json=3,tool=3,tool-answer=2,fields=0 \
+  --mask-floor 0 --pointer-weight 0.3 --whole-values 0.9 --lr 3e-4 --warmup 30 --final-eval 0 --log-every 100
+stage "${out}-stage7" --init "${out}-stage6" --steps 4000 --seed 82 $common --family-weights json=3,tool=3,tool-answer=3,fields=0 \
+  --mask-floor 0 --pointer-weight 0.3 --whole-values 0.9 --lr 2.5e-4 --warmup 30 --final-eval 0 --log-every 100
+echo "model written to ${out}-stage7"
