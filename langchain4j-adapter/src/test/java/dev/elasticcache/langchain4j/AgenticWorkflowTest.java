@@ -2,6 +2,7 @@ package dev.elasticcache.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.elasticcache.testsupport.TravelValues;
 import dev.langchain4j.agentic.Agent;
 import dev.langchain4j.agentic.AgenticServices;
 import dev.langchain4j.agentic.UntypedAgent;
@@ -10,7 +11,6 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.service.V;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,14 +57,6 @@ class AgenticWorkflowTest {
         model.close();
     }
 
-    static String digits(Random random, int n) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            s.append((char) ('0' + random.nextInt(10)));
-        }
-        return s.toString();
-    }
-
     static String ninesComplement(String number) {
         StringBuilder s = new StringBuilder();
         for (char c : number.toCharArray()) {
@@ -88,10 +80,10 @@ class AgenticWorkflowTest {
                 .subAgents(first, second)
                 .outputKey("restored")
                 .build();
-        Random random = new Random(5);
+        TravelValues values = new TravelValues(5);
         for (int i = 0; i < 3; i++) {
             // The family's numbers have 59 digits (the width the shipped model was trained on).
-            String number = digits(random, 59);
+            String number = values.digits(59);
             ResultWithAgenticScope<String> run = workflow.invokeWithAgenticScope(Map.of("number", number));
             assertThat(run.agenticScope().readState("complement")).isEqualTo(ninesComplement(number));
             assertThat(run.result()).isEqualTo(number);

@@ -171,7 +171,7 @@ class ElasticCacheChatAutoConfigurationTests {
         assertStartupFailure("spring.ai.elastic-cache.max-batch-size=0",
                 "spring.ai.elastic-cache.max-batch-size must be between 1 (one request at a time) and 256, got 0");
         assertStartupFailure("spring.ai.elastic-cache.embedded-model=llada-8b",
-                "spring.ai.elastic-cache.embedded-model must be one of [tiny-llada, tiny-llada-v] (or set"
+                "spring.ai.elastic-cache.embedded-model must be one of [tiny-llada, tiny-llada-tools, tiny-llada-v] (or set"
                         + " spring.ai.elastic-cache.model or .model-dir), got llada-8b");
         assertStartupFailure("spring.ai.elastic-cache.max-tool-rounds=0",
                 "spring.ai.elastic-cache.max-tool-rounds must be >= 1, got 0");
@@ -248,6 +248,18 @@ class ElasticCacheChatAutoConfigurationTests {
             assertThat(response.getMetadata().getModel()).isEqualTo("tiny-llada");
             assertThat(response.getMetadata().getUsage().getPromptTokens()).isPositive();
         });
+    }
+
+    @Test
+    @EnabledIf("dev.elasticcache.spring.TestModels#embeddedModelPresent")
+    void embeddedModelPropertyLoadsTheToolModelAndABlankOneUnsetsIt() {
+        runner.withPropertyValues("spring.ai.elastic-cache.embedded-model=tiny-llada-tools").run(context ->
+                assertThat(context.getBean(ElasticCacheEngine.class).modelInfo().name()).isEqualTo("tiny-llada-tools"));
+        // A profile or an environment variable names a model folder and blanks the application's embedded model.
+        runner.withPropertyValues("spring.ai.elastic-cache.embedded-model=tiny-llada-tools",
+                "spring.ai.elastic-cache.embedded-model=", "spring.ai.elastic-cache.model-dir=" + TestModels.randomModel())
+                .run(context -> assertThat(context.getBean(ElasticCacheEngine.class).modelInfo().name())
+                        .isEqualTo(TestModels.randomModel().getFileName().toString()));
     }
 
     @Test
