@@ -14,8 +14,11 @@
 #   stage 6: 1,500 steps (~13 min, the go/no-go run for the change), canvases masked with p ~ U(0, 1) instead of
 #            U(0.2, 1) (--mask-floor 0): the nearly finished canvases that a one-token-a-step decoder ends on, where
 #            the last value is still masked; json records now also name the class field travelClass (LangChain4j);
-#   stage 7: 4,000 steps (~30 min), the same with json, tool and tool-answer drawn 3:3:3, lr 2.5e-4.
-# The committed elastic-cache-lab/checkpoints/tools-pilot1, tools-pilot2 and tools-stage3 to tools-stage7 are the runs the logs in
+#   stage 7: 4,000 steps (~28 min), the same with json, tool and tool-answer drawn 3:3:3, lr 2.5e-4;
+#   stage 8: 1,500 steps (~12 min), half the batches at the full generation length (--short-fraction 0.5): answers
+#            followed by many padding positions, as at the engine's generation length 128 (stage 7 cut the longest
+#            answer, the booking confirmation, short there), lr 1.5e-4. The shipped tiny-llada-tools.
+# The committed elastic-cache-lab/checkpoints/tools-pilot1, tools-pilot2 and tools-stage3 to tools-stage8 are the runs the logs in
 # docs/training/ record (the pilots were timed, so their learning-rate schedules were fitted to the clock; the
 # step-counted stages here follow one fixed schedule instead). Each stage writes its own folder and is skipped when
 # that folder already holds a model, so an interrupted recipe resumes at the stage it was in.
@@ -40,4 +43,6 @@ stage "${out}-stage6" --init "${out}-stage5" --steps 1500 --seed 81 $common --fa
   --mask-floor 0 --pointer-weight 0.3 --whole-values 0.9 --lr 3e-4 --warmup 30 --final-eval 0 --log-every 100
 stage "${out}-stage7" --init "${out}-stage6" --steps 4000 --seed 82 $common --family-weights json=3,tool=3,tool-answer=3,fields=0 \
   --mask-floor 0 --pointer-weight 0.3 --whole-values 0.9 --lr 2.5e-4 --warmup 30 --final-eval 0 --log-every 100
-echo "model written to ${out}-stage7"
+stage "${out}-stage8" --init "${out}-stage7" --steps 1500 --seed 83 $common --family-weights json=3,tool=3,tool-answer=3,fields=0 \
+  --short-fraction 0.5 --mask-floor 0 --pointer-weight 0.3 --whole-values 0.9 --lr 1.5e-4 --warmup 30 --final-eval 0 --log-every 100
+echo "model written to ${out}-stage8 (shipped as elastic-cache-core/src/main/resources/dev/elasticcache/models/tiny-llada-tools)"

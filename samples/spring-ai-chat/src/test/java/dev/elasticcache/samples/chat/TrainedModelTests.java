@@ -97,6 +97,23 @@ class TrainedModelTests extends AppTest {
                 .isEqualTo(new Booking("36291742", "PSK", "UJX", "70V", "V71", "W", 7));
     }
 
+    /** The README's curl example: the OpenAI endpoint answers with the call and finish reason tool_calls. */
+    @Test
+    void readmesOpenAiExampleGetsTheBookFlightCall() throws Exception {
+        HttpResponse<String> response = postJson("/v1/chat/completions", """
+                {"model":"tiny-llada-tools","messages":[{"role":"user","content":"Book a flight from PSK to UJX, seat 70V."}],
+                  "tools":[{"type":"function","function":{"name":"book_flight","parameters":{"type":"object",
+                    "properties":{"from":{"type":"string"},"to":{"type":"string"},"seat":{"type":"string"}}}}}]}""");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode choice = JSON.readTree(response.body()).at("/choices/0");
+        assertThat(choice.get("finish_reason").asString()).isEqualTo("tool_calls");
+        JsonNode call = choice.at("/message/tool_calls/0/function");
+        assertThat(call.get("name").asString()).isEqualTo("book_flight");
+        assertThat(JSON.readTree(call.get("arguments").asString()))
+                .isEqualTo(JSON.readTree("{\"from\":\"PSK\",\"to\":\"UJX\",\"seat\":\"70V\"}"));
+    }
+
     /** Spring AI's OpenAI client with its own @Tool object: its loop calls get_weather once, then gets the answer. */
     @Test
     void springAiOpenAiClientsToolLoopGetsTheWeatherAndTheAnswer() {

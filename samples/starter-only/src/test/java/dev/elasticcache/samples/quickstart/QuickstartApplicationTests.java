@@ -43,6 +43,15 @@ class QuickstartApplicationTests {
         assertThat(engine.modelInfo().name()).isEqualTo(EmbeddedModel.TOOLS_NAME);
     }
 
+    /** The README's Spring AI example gives the answers the README shows. */
+    @Test
+    void theReadmeExampleAnswersAsShown() {
+        assertThat(assistant.ask("What is the weather in Oslo?")).isEqualTo("The weather is 12C and rainy.");
+        assertThat(assistant.bookingFromInstructions(
+                "Record to JSON: id:36291742 from:PSK to:UJX seat:70V gate:V71 class:W bag:7"))
+                .isEqualTo(new TravelAssistant.Booking("36291742", "PSK", "UJX", "70V", "V71", "W", 7));
+    }
+
     @Test
     void theToolLoopCallsTheJavaMethodAndTheAnswerQuotesItsResult() {
         Random random = new Random(42);
