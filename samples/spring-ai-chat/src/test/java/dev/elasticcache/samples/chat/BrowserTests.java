@@ -72,6 +72,12 @@ class BrowserTests extends BrowserTest {
         browser.get("http://localhost:" + port + "/");
         wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
 
+        if (TestModels.embeddedModelPresent()) {
+            // The tool model has no plain-text task: the decoding view says so and how to get one.
+            assertThat(browser.findElement(By.cssSelector("#decode-examples .no-examples")).getDomProperty("textContent"))
+                    .contains("embedded-model=tiny-llada");
+        }
+
         // The weather example offers the tools; "required" makes any model call one.
         browser.findElement(By.id("example-weather")).click();
         assertThat(browser.findElement(By.id("message")).getDomProperty("value")).isEqualTo("What is the weather in Oslo?");
