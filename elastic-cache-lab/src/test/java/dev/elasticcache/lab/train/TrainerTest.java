@@ -242,4 +242,51 @@ class TrainerTest {
             }
         }
     }
+    /**
+     * Copied values (runs of consecutive pointers) masked whole are all masks or all shown; with partial values
+     * on, a masked value of two or more characters shows 1 to length-1 of them, never none or all.
+     */
+    @Test
+    void wholeValuesAreMaskedWholeAndPartialValuesShowSomeOfTheirCharacters() {
+        LladaConfig config = tinyConfig();
+        TrainOptions options = new TrainOptions(5, 8, 60, 1e-2, 2, 1.0, 0.0, 0.9, 0.98, 1.0, 192, 256, 0, 0.2, 1.0, 1.0);
+        TaskSuite suite = TaskSuite.tools().weighted(Map.of("fields", 0));
+        int mask = config.maskTokenId();
+        for (double partial : new double[] {0, 1}) {
+            try (Trainer trainer = new Trainer(config, options, suite, encoding)) {
+                trainer.setStructured(new Trainer.Structured(0.3, 1, 0.0, 0, 1.0, partial));
+                int partlyShown = 0;
+                for (int round = 0; round < 4; round++) {
+                    for (MaskedSequence s : trainer.nextBatch()) {
+                        int[] src = s.pointers();
+                        for (int i = 0; i < src.length; ) {
+                            if (src[i] < 0) {
+                                i++;
+                                continue;
+                            }
+                            int end = i + 1;
+                            while (end < src.length && src[end] == src[end - 1] + 1) {
+                                end++;
+                            }
+                            int masked = 0;
+                            for (int j = i; j < end; j++) {
+                                masked += s.input()[j] == mask ? 1 : 0;
+                            }
+                            int length = end - i;
+                            if (partial == 0 || length == 1) {
+                                assertThat(masked).as("value at %d", i).isIn(0, length);
+                            } else {
+                                assertThat(masked).as("value at %d", i).isNotEqualTo(length);
+                                partlyShown += masked > 0 ? 1 : 0;
+                            }
+                            i = end;
+                        }
+                    }
+                }
+                if (partial == 1) {
+                    assertThat(partlyShown).isPositive();
+                }
+            }
+        }
+    }
 }
