@@ -50,7 +50,8 @@ public final class StructuredDecoder {
     public record Document(JsonElement value, DecodeResult result) {}
 
     /** One decoded call: the tool's index in the layout, its arguments, and the run that decoded it. */
-    public record Call(int tool, JsonElement arguments, DecodeResult result) {}
+    /** A decoded call: the tool's index, its arguments, the run, and the call's canvas as decoded (fillers included). */
+    public record Call(int tool, JsonElement arguments, DecodeResult result, int[] tokens) {}
 
     /** Decodes a document of {@code schema} after {@code prompt}. */
     public Document document(int[] prompt, SchemaNode schema, DecodingOptions options, Hooks hooks) {
@@ -72,7 +73,7 @@ public final class StructuredDecoder {
         int tool = names.get("$name");
         Resolution resolution = new Resolution();
         Filled filled = decideAndFill(prompt, r -> layout.callCanvas(tool, r), resolution, log, options, hooks);
-        return new Call(tool, layout.readArguments(tool, resolution, filled.answer()), filled.result());
+        return new Call(tool, layout.readArguments(tool, resolution, filled.answer()), filled.result(), filled.answer());
     }
 
     /** The run that filled a canvas and the canvas's decoded tokens. */

@@ -189,8 +189,9 @@ public final class StructuredGeneration {
             stats = stats == null ? last.stats() : stats.plus(last.stats());
             String name = plan.tools().tools().get(call.tool()).name();
             calls.add(new ToolCall(newId(), name, call.arguments().toString()));
-            int[] written = tokenizer.encode(ToolPrompt.callText(name, call.arguments().toString()));
-            context = TokenIds.concat(context, written);
+            // The answer goes on as decoded: the call's canvas, fillers and all (the state a model trained on
+            // canvases knows); re-encoding the call as compact text would probe from a state it never saw.
+            context = TokenIds.concat(context, call.tokens());
             if (calls.size() == MAX_CALLS
                     || context.length + plan.widestCall() + trailer.length + PROBE > model.maxLength()) {
                 break;   // no room for another call: the answer ends with the calls made

@@ -165,9 +165,9 @@ class ToolModelAgentsTest {
                 wrong.add(question + " -> " + desk.calls + " | " + answer);
             }
         }
-        // The model's bar is 90% on new values; one miss in ten is within it. Seen on this draw: after the right
-        // get_weather call for "Lesldoohg" it decided on a second, parallel call (see results.md).
-        assertThat(wrong).as("requests answered wrongly (at most 1 of %d)", cases).hasSizeLessThanOrEqualTo(1);
+        // "Lesldoohg" once got a second, invented call: the test for another call probed after the first call
+        // re-encoded as compact text, a state the model never saw; it now probes after the call as decoded.
+        assertThat(wrong).as("requests answered wrongly").isEmpty();
     }
 
     /** A desk whose booking system is down: the call fails with an exception. */
