@@ -20,7 +20,8 @@
 #            answer, the booking confirmation, short there), lr 1.5e-4. The shipped tiny-llada-tools.
 # The committed elastic-cache-lab/checkpoints/tools-pilot1, tools-pilot2 and tools-stage3 to tools-stage8 are the runs the logs in
 # docs/training/ record (the pilots were timed, so their learning-rate schedules were fitted to the clock; the
-# step-counted stages here follow one fixed schedule instead). Each stage writes its own folder and is skipped when
+# step-counted stages here follow one fixed schedule instead; the pilots and stages 3-5 ran before the json family
+# also drew travelClass records, which a rerun draws from the start). Each stage writes its own folder and is skipped when
 # that folder already holds a model, so an interrupted recipe resumes at the stage it was in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
