@@ -179,9 +179,4 @@ public final class ToolPrompt {
         return o.properties().stream().map(p -> p.name() + ": " + type(p.schema()))
                 .collect(Collectors.joining(", ", "{", "}"));
     }
-
-    /** {@code <tool_call>{"name":"get_weather","arguments":{"city":"Oslo"}}</tool_call>}: {@link ToolCall#text(String, String)}. */
-    public static String callText(String name, String argumentsJson) {
-        return ToolCall.text(name, argumentsJson);
-    }
 }
