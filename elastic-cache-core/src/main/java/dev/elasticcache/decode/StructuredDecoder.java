@@ -49,8 +49,10 @@ public final class StructuredDecoder {
     /** A decoded document and the run that filled its slots (statistics include the choice passes). */
     public record Document(JsonElement value, DecodeResult result) {}
 
-    /** One decoded call: the tool's index in the layout, its arguments, and the run that decoded it. */
-    /** A decoded call: the tool's index, its arguments, the run, and the call's canvas as decoded (fillers included). */
+    /**
+     * One decoded call: the tool's index in the layout, its arguments, the run that decoded it, and the call's
+     * canvas as decoded (fillers included).
+     */
     public record Call(int tool, JsonElement arguments, DecodeResult result, int[] tokens) {}
 
     /** Decodes a document of {@code schema} after {@code prompt}. */

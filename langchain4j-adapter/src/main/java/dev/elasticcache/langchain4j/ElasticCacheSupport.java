@@ -241,7 +241,6 @@ final class ElasticCacheSupport {
         return text.toString();
     }
 
-
     private static String userText(UserMessage user, int index, List<ChatImage> images) {
         StringBuilder text = new StringBuilder();
         for (Content content : user.contents()) {

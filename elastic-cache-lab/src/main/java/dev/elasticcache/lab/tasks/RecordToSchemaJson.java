@@ -55,13 +55,13 @@ public final class RecordToSchemaJson implements TaskFamily {
                 json.addProperty(key, value);
             }
         });
-        String schema = classKey.equals("class") ? (spring ? SPRING_SCHEMA : SCHEMA) : schemaOf(fields.keySet(), spring);
+        String schema = classKey.equals("class") ? (spring ? SPRING_SCHEMA : SCHEMA) : schemaOf(fields.keySet());
         String prompt = INSTRUCTION + BookingRecord.text(values);
         return new Task(NAME, prompt, json.toString(), null, schema, List.of(), false);
     }
 
     /** The schema of a record whose keys are {@code keys} in this order: strings, the integer {@code bag}. */
-    static String schemaOf(java.util.Collection<String> keys, boolean spring) {
+    static String schemaOf(java.util.Collection<String> keys) {
         JsonObject properties = new JsonObject();
         com.google.gson.JsonArray required = new com.google.gson.JsonArray();
         for (String key : keys) {

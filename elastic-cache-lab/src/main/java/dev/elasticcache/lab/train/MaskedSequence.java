@@ -45,6 +45,27 @@ public record MaskedSequence(int[] input, int[] targets, float[] weights, int pr
         return out;
     }
 
+    /**
+     * The copied values: each run of positions whose pointer sources are consecutive, as {start, end} (end
+     * exclusive); empty without pointers.
+     */
+    public List<int[]> copiedValues() {
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; pointers != null && i < pointers.length; ) {
+            if (pointers[i] < 0) {
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < pointers.length && pointers[end] == pointers[end - 1] + 1) {
+                end++;
+            }
+            out.add(new int[] {i, end});
+            i = end;
+        }
+        return out;
+    }
+
     /** This sequence behind {@code count} positions of {@code padId} that attention will ignore. */
     public MaskedSequence leftPadded(int count, int padId) {
         if (count == 0) {

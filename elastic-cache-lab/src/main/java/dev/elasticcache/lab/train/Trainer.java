@@ -258,30 +258,20 @@ public final class Trainer implements AutoCloseable {
         }
         int[] input = masked.input().clone();
         float[] weights = masked.weights().clone();
-        int[] src = masked.pointers();
-        int i = 0;
-        while (i < src.length) {
-            if (src[i] < 0) {
-                i++;
-                continue;
-            }
-            int end = i + 1;
-            while (end < src.length && src[end] == src[end - 1] + 1) {
-                end++;
-            }
+        for (int[] value : masked.copiedValues()) {
+            int start = value[0];
+            int length = value[1] - start;
             boolean hide = maskRandom.nextDouble() < masked.maskProbability();
-            for (int j = i; j < end; j++) {
+            for (int j = start; j < value[1]; j++) {
                 input[j] = hide ? objective.maskId() : clean[j];
                 weights[j] = hide ? weight : 0;
             }
-            int length = end - i;
             if (hide && length > 1 && maskRandom.nextDouble() < structured.partialValueFraction()) {
-                showSome(input, weights, clean, i, length, 1 + maskRandom.nextInt(length - 1));
+                showSome(input, weights, clean, start, length, 1 + maskRandom.nextInt(length - 1));
             }
-            i = end;
         }
         return new MaskedSequence(input, masked.targets(), weights, masked.promptLength(), masked.maskProbability(),
-                masked.leftPadding(), src);
+                masked.leftPadding(), masked.pointers());
     }
 
     /** Shows {@code count} of the {@code length} positions from {@code start}, chosen at random, without loss. */

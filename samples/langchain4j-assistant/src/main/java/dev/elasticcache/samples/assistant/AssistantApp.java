@@ -12,8 +12,7 @@ import java.nio.file.Path;
 
 /**
  * Command-line assistant on the embedded tool model {@code tiny-llada-tools} (or {@code -Dassistant.model-dir=DIR}),
- * with the
- * {@link WeatherTools#getWeather get_weather} tool ("What is the weather in Oslo?").
+ * with the {@link WeatherTools#getWeather get_weather} tool ("What is the weather in Oslo?").
  *
  * <pre>
  * ./mvnw -q -f samples/langchain4j-assistant exec:java                                  # chat, one line per turn
